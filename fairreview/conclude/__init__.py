@@ -1,0 +1,5 @@
+"""Conclude: the recommended verdict of a document (保留 / 修改 / 废止 / 失效 / 无法读取) with reasons."""
+
+from .verdict import conclude
+
+__all__ = ["conclude"]

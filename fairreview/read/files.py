@@ -1,0 +1,68 @@
+"""Which files a scan covers: files and folders, recursive, in a stable order; problems become entries."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Entry:
+    path: str
+    error: str | None = None  # a problem found while walking (unreadable folder, link loop)
+
+
+def _sort_key(p: str) -> tuple[str, ...]:
+    return tuple(Path(p).parts)
+
+
+def walk(paths: list[str], extensions: set[str] | None = None) -> list[Entry]:
+    """Expand folders recursively. Hidden files and folders (``.git``, ``.fairreview``) are skipped.
+
+    Files named on the command line are always kept (so an unsupported one is reported); inside folders only
+    files with a supported extension (when ``extensions`` is given) are taken.
+    """
+    out: list[Entry] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            out.extend(_walk_dir(p, extensions))
+        else:
+            out.append(Entry(str(p)))
+    return out
+
+
+def _walk_dir(root: Path, extensions: set[str] | None) -> list[Entry]:
+    found: list[Entry] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(d: Path) -> None:
+        try:
+            st = d.stat()
+        except OSError as exc:
+            found.append(Entry(str(d), error=f"无法访问文件夹：{exc.strerror or exc}"))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            found.append(Entry(str(d), error="符号链接形成循环，已跳过"))
+            return
+        seen.add(key)
+        try:
+            names = sorted(os.listdir(d))
+        except OSError as exc:
+            found.append(Entry(str(d), error=f"无法读取文件夹：{exc.strerror or exc}"))
+            return
+        for name in names:
+            if name.startswith(".") or name.startswith("~$"):
+                continue
+            child = d / name
+            if child.is_dir():
+                visit(child)
+            elif child.is_symlink() and not child.exists():
+                found.append(Entry(str(child), error="符号链接指向的文件不存在"))
+            elif extensions is None or child.suffix.lower() in extensions:
+                found.append(Entry(str(child)))
+
+    visit(root)
+    return found

@@ -1,0 +1,73 @@
+"""Plain text (.txt, .md): UTF-8 (with or without BOM), GB18030/GBK, Big5 — detected and reported."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from .base import Extracted, ReadError
+
+# Encodings a Chinese government text file is realistically saved in, mapped to the codec we decode with.
+_CHINESE = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+    "hz": "gb18030",
+    "big5": "big5",
+    "big5hkscs": "big5hkscs",
+    "cp950": "cp950",
+}
+
+
+def check_text(text: str) -> None:
+    """Refuse decodes that are not real text: control characters, replacement characters, NULs."""
+    body = [c for c in text if not c.isspace()]
+    if not body:
+        raise ReadError("文件没有文字内容")
+    bad = sum(
+        1
+        for c in body
+        if c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn")
+    )
+    if bad / len(body) > 0.02:
+        raise ReadError(f"内容不是文本（{bad}/{len(body)} 个控制或无法解码的字符），可能是二进制文件")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name) or raise ReadError."""
+    if not data.strip():
+        raise ReadError("文件为空")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"UTF-16 解码失败：{exc.reason}") from exc
+    if b"\x00" in data[:4096]:
+        raise ReadError("内容含有空字节（NUL），是二进制文件而不是文本")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:65536]).best()
+    guess = best.encoding.lower().replace("_", "") if best else ""
+    codec = _CHINESE.get(guess)
+    candidates = [codec] if codec else []
+    candidates += [c for c in ("gb18030", "big5") if c not in candidates]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("无法识别文本编码（不是 UTF-8、GB18030/GBK 或 Big5）")
+
+
+def read_text(data: bytes, name: str) -> Extracted:
+    text, encoding = decode(data)
+    check_text(text)
+    fmt = "md" if name.lower().endswith(".md") else "txt"
+    return Extracted(text=text, format=fmt, encoding=encoding)

@@ -1,0 +1,53 @@
+"""Heading markers of Chinese legal and policy documents, on normalised text (NFKC: （一） → (一))."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_NUM = "零〇一二三四五六七八九十百千两"
+
+# rank: smaller opens a bigger unit; a marker closes every open unit of the same or a higher rank.
+_MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
+    ("part", 0, re.compile(rf"^第[{CN_NUM}\d]+(?:编|部分)(?=\s|$)")),
+    ("chapter", 1, re.compile(rf"^第[{CN_NUM}\d]+章(?=\s|$|[^\u4e00-\u9fff]|[\u4e00-\u9fff])")),
+    ("section", 2, re.compile(rf"^第[{CN_NUM}\d]+节(?=\s|$|[\u4e00-\u9fff])")),
+    ("article", 3, re.compile(rf"^第[{CN_NUM}\d]+条(?![之的规所中款项])")),
+    ("cn", 4, re.compile(rf"^[{CN_NUM}]+[、.](?=\S)")),
+    ("paren_cn", 5, re.compile(rf"^\([{CN_NUM}]+\)")),
+    ("arabic", 6, re.compile(r"^\d{1,3}(?:[、.](?!\d)|\s)")),
+    ("paren_arabic", 7, re.compile(r"^\(\d{1,3}\)")),
+    ("circled", 8, re.compile(r"^[\u2460-\u2473]")),
+]
+
+RANKS = {kind: rank for kind, rank, _ in _MARKERS}
+
+
+@dataclass
+class Marker:
+    kind: str
+    rank: int
+    text: str  # the marker as written (normalised), e.g. "第五条", "(二)", "三、"
+
+
+def find_marker(line: str) -> Marker | None:
+    for kind, rank, rx in _MARKERS:
+        m = rx.match(line)
+        if m:
+            return Marker(kind, rank, m.group(0).strip())
+    return None
+
+
+def display(marker: Marker, legal: bool) -> str:
+    """The marker as it appears in a location string: full-width brackets, legal item words."""
+    t = marker.text.replace("(", "（").replace(")", "）")
+    if marker.kind == "cn":
+        return t.rstrip("、.") + "、"
+    if marker.kind == "arabic":
+        num = t.rstrip("、. ")
+        return f"第{num}目" if legal else f"{num}."
+    if marker.kind == "paren_cn" and legal:
+        return f"第{t}项"
+    if marker.kind == "paren_arabic" and legal:
+        return f"第{t}目"
+    return t
