@@ -1,0 +1,25 @@
+"""Shared fixtures. Tests that read ../shared skip with a reason when it is absent (a user's machine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def engine():
+    from fairreview import Engine, Settings
+
+    return Engine(Settings(as_of="2026-11-27"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the checkout (only CI and developers have it)")
+    return SHARED
