@@ -79,6 +79,7 @@ class Engine:
         doc.chars = len(text)
         for m in self.matcher.match(norm.text, structure):
             a, b = norm.span(m.sentence.start, m.sentence.end)
+            trigger = norm.offsets[m.head]
             r = m.rule
             doc.findings.append(
                 Finding(
@@ -95,7 +96,7 @@ class Engine:
                     suggestion=r.suggestion,
                     title=r.title,
                     note=m.note,
-                    extra={"clause": m.sentence.clause},
+                    extra={"clause": m.sentence.clause, "trigger_start": trigger},
                 )
             )
         conclude(doc, structure, self.settings.as_of)

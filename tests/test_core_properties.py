@@ -1,0 +1,86 @@
+"""Properties of the whole pipeline (issue 2 acceptance):
+
+- each finding's ``text`` is exactly the slice ``[start:end]`` of the extracted text;
+- putting 不得 before the trigger of any violation example removes that rule's error/warning finding;
+- arbitrary bytes saved as ``.txt`` never crash a scan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fairreview import Engine, Settings, scan_paths
+from fairreview.match.lexicon import load
+from fairreview.model import VERDICTS, DocumentResult
+
+ENGINE = Engine(Settings(as_of="2026-11-27"))
+EXAMPLES = [(r.code, e) for r in load().rules for e in r.violation_examples]
+LAWFUL = [
+    "第一条 为了规范管理，根据有关法律法规，制定本办法。",
+    "各部门应当加强协作，提高服务效率。",
+    "（二）对符合条件的企业，按规定给予支持；",
+    "一、总体要求",
+    "本办法自2025年1月1日起施行。",
+    "县财政局负责资金的监督管理。",
+]
+
+
+def _scan(text: str) -> DocumentResult:
+    return ENGINE.analyse_text(text, DocumentResult(path="<t>")).result
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(st.sampled_from([e for _, e in EXAMPLES]), st.sampled_from(LAWFUL), st.text(max_size=30)),
+             min_size=1, max_size=8),
+    st.sampled_from(["\n", "\r\n", "", "　", "\n\n"]),
+)
+def test_finding_text_is_the_slice(parts: list[str], sep: str) -> None:
+    text = sep.join(parts)
+    doc = _scan(text)
+    for f in doc.findings:
+        assert f.text == text[f.start : f.end]
+        assert f.text.strip()
+        assert 0 <= f.start < f.end <= len(text)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EXAMPLES), st.sampled_from(["", *LAWFUL]))
+def test_bu_de_before_trigger_removes_the_finding(example: tuple[str, str], prefix: str) -> None:
+    code, sentence = example
+    text = prefix + ("\n" if prefix else "") + sentence
+    before = [f for f in _scan(text).findings if f.rule == code and f.flags()]
+    assert before, f"{code} should flag its own violation example: {sentence}"
+    for f in before:
+        pos = f.extra["trigger_start"]
+        negated = text[:pos] + "不得" + text[pos:]
+        after = [g for g in _scan(negated).findings if g.rule == code and g.flags()]
+        assert not any(g.start <= pos < g.end for g in after), (negated, after)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2048))
+def test_any_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
+    p = tmp_path / "doc.txt"
+    p.write_bytes(data)
+    report = scan_paths([str(p)], engine=ENGINE)
+    (doc,) = report.documents
+    assert doc.verdict in VERDICTS
+    if doc.verdict == "error":
+        assert doc.error and doc.error.strip()
+        assert not doc.findings
+    else:
+        assert doc.error is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(min_size=64, max_size=2048))
+def test_binary_noise_is_an_error(tmp_path: Path, data: bytes) -> None:
+    noise = b"\x00\xff\x01" + data  # a NUL in the head: not a text file
+    p = tmp_path / "noise.txt"
+    p.write_bytes(noise)
+    (doc,) = scan_paths([str(p)], engine=ENGINE).documents
+    assert doc.verdict == "error" and doc.error
