@@ -19,10 +19,10 @@ CJKISH = st.lists(
 def test_offsets_map_each_char_back(text: str) -> None:
     n = normalize(text)
     assert len(n.offsets) == len(n.text) + 1
-    assert n.offsets == sorted(n.offsets)
+    assert list(n.offsets) == sorted(n.offsets)
     for i, ch in enumerate(n.text):
         src = text[n.offsets[i]]
-        folded = src if src.isascii() or "\u2460" <= src <= "\u2473" else unicodedata.normalize("NFKC", src)
+        folded = src if src.isascii() or "\u2460" <= src <= "\u2473" or src in "…‥" else unicodedata.normalize("NFKC", src)
         assert ch in folded or (src == "\r" and ch == "\n")
 
 

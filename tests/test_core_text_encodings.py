@@ -51,4 +51,4 @@ def test_non_text_is_an_error(data: bytes, reason: str) -> None:
 
 def test_unsupported_extension_is_reported() -> None:
     with pytest.raises(ReadError, match="不支持的文件格式"):
-        extract(b"abc", "scan.jpg")
+        extract(b"abc", "notes.xyz")
