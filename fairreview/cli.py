@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
-from .config import ConfigError, find_config
+from .config import ConfigError, find_config, unmatched_prefixes
 from .match.lexicon import LexiconError
 from .match.segmenter import SegmenterError
+from .run_cli import run_options
 from .settings import DEFAULT_MAX_BYTES, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
@@ -62,14 +64,14 @@ def build_settings(
     )
 
 
-def lexicon_options(f):  # type: ignore[no-untyped-def]
+def lexicon_options(f: Any) -> Any:
     f = click.option("--select", multiple=True, help="只启用这些代码前缀的规则，如 ME,FL001（可重复）")(f)
     f = click.option("--ignore", multiple=True, help="停用这些代码前缀的规则（可重复）")(f)
     f = click.option("--lexicon", multiple=True, type=click.Path(exists=True), help="追加词库文件夹或文件")(f)
     return f
 
 
-def segmenter_options(f):  # type: ignore[no-untyped-def]
+def segmenter_options(f: Any) -> Any:
     f = click.option("--segmenter", type=click.Choice(["auto", "pkuseg", "char"]), default=None,
                      help="分词器：auto（默认，随包发布的 pkuseg 模型）、pkuseg、char（不分词）")(f)
     f = click.option("--pkuseg-model", type=click.Path(exists=True, file_okay=False), default=None,
@@ -85,85 +87,80 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "sarif", "csv"]),
+              default="table",
               show_default=True, help="输出格式")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="写入文件而不是标准输出")
 @click.option("--as-of", help="审查基准日 YYYY-MM-DD（判断有效期），默认今天")
 @click.option("--max-size", type=click.IntRange(min=1), help="单个文件大小上限（MB），默认 100")
 @click.option("--info", "show_info", is_flag=True, help="表格中也显示“提示”级别的发现")
+@click.option("--details", is_flag=True, help="逐条详细列出发现（法律原文、修改建议、类似案例），代替表格")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="复核数据库（默认 .fairreview/review.db，存在时使用）")
+@click.option("--no-decisions", is_flag=True, help="不应用复核结论（误报、例外、最终结论）")
+@click.option("--no-baseline", is_flag=True, help="不使用基线，显示全部问题")
 @lexicon_options
 @segmenter_options
+@run_options
 def scan(paths: tuple[str, ...], fmt: str, output: str | None, as_of: str | None, max_size: int | None,
-         show_info: bool, select: tuple[str, ...], ignore: tuple[str, ...], lexicon: tuple[str, ...],
-         segmenter: str | None, pkuseg_model: str | None) -> None:
+         show_info: bool, details: bool, db: str | None, no_decisions: bool, no_baseline: bool,
+         select: tuple[str, ...], ignore: tuple[str, ...],
+         lexicon: tuple[str, ...], segmenter: str | None, pkuseg_model: str | None, **run_opts: Any) -> None:
     """排查 PATHS 中的文件与文件夹（递归），给出每个文件的建议结论。"""
-    from .pipeline import Engine, scan_paths
     from .report import render
     from .report.render import render_table
+    from .run_cli import make_runner, run_scan
 
     for p in paths:
         if not Path(p).exists() and not Path(p).is_symlink():
             _fail(f"路径不存在：{p}")
     settings = build_settings(select, ignore, lexicon, segmenter, pkuseg_model, as_of, max_size)
     try:
-        engine = Engine(settings)
-        report = scan_paths(list(paths), engine=engine)
+        with make_runner(settings, list(paths), **run_opts) as runner:  # the Engine is built only if a file is not cached
+            unmatched = unmatched_prefixes(settings.select, runner.rule_codes)
+            if unmatched:
+                _fail(f"select 中的 {', '.join(unmatched)} 不匹配任何规则（见 fairreview lexicon list）")
+            report = run_scan(runner, list(paths), **run_opts)
     except (LexiconError, SegmenterError) as exc:
         _fail(str(exc))
         return
-    out = render_table(report, show_info) if fmt == "table" else render(report, fmt)
+    from .cli_review import apply_to_scan  # decisions are applied after the per-document scan
+
+    apply_to_scan(report, db, no_decisions, no_baseline)
+    if fmt == "table" and details:
+        from .cli_show import render_details
+
+        out = render_details(report, show_info)
+    elif fmt == "sarif":
+        from .report.sarif import render_sarif
+
+        out = render_sarif(report, runner.lexicon)
+    else:
+        out = render_table(report, show_info) if fmt == "table" else render(report, fmt)
     if output:
         Path(output).write_text(out, encoding="utf-8")
         click.echo(report.summary_line(), err=True)
     else:
         click.echo(out, nl=False)
-    bad = any(d.flagged or d.error for d in report.documents)
+    from .review.status import needs_attention  # dismissed, excepted and baselined findings do not fail
+
+    bad = any(needs_attention(d) for d in report.documents)
     sys.exit(EXIT_FINDINGS if bad else EXIT_CLEAN)
 
 
-@main.group()
-def lexicon() -> None:
-    """词库：列出规则、运行规则例句测试。"""
+from .cli_lexicon import lexicon as _lexicon_group  # noqa: E402  (registered after main exists)
 
+main.add_command(_lexicon_group)
+from .cli_show import show as _show_command  # noqa: E402
 
-@lexicon.command("list")
-@lexicon_options
-def lexicon_list(select: tuple[str, ...], ignore: tuple[str, ...], lexicon: tuple[str, ...]) -> None:
-    """列出规则代码、名称和法律依据。"""
-    from tabulate import tabulate
+main.add_command(_show_command)
+from .cli_review import COMMANDS as _review_commands  # noqa: E402
 
-    from .match.lexicon import load
+for _command in _review_commands:
+    main.add_command(_command)
+from .cli_text import text_command as _text_command  # noqa: E402
 
-    settings = build_settings(select, ignore, lexicon)
-    try:
-        lex = load(list(settings.lexicon_dirs)).select(list(settings.select), list(settings.ignore))
-    except LexiconError as exc:
-        _fail(str(exc))
-        return
-    rows = [[r.code, r.title, r.severity, " ".join(r.provisions)] for r in lex.rules]
-    click.echo(tabulate(rows, headers=["代码", "名称", "级别", "依据"], tablefmt="simple"))
-    click.echo(f"共 {len(rows)} 条规则（词库版本 {lex.version}）")
-
-
-@lexicon.command("test")
-@click.argument("dirs", nargs=-1, type=click.Path(exists=True))
-@click.option("--no-builtin", is_flag=True, help="只测试给出的词库，不含内置词库")
-def lexicon_test(dirs: tuple[str, ...], no_builtin: bool) -> None:
-    """运行词库中每条规则的例句：violation 必须命中，compliant 不得命中。"""
-    from .lextest import run_examples
-    from .match.lexicon import load
-
-    try:
-        lex = load(list(dirs), include_builtin=not dirs or not no_builtin)
-    except LexiconError as exc:
-        _fail(str(exc))
-        return
-    failures, total = run_examples(lex)
-    for f in failures:
-        click.echo(f"失败 {f}")
-    click.echo(f"{total - len(failures)} passed, {len(failures)} failed")
-    sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
-
+main.add_command(_text_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
@@ -10,6 +10,10 @@ FLAGGING = frozenset({"error", "warning"})
 VERDICTS = ("retain", "amend", "repeal", "expired", "error")
 VERDICT_ZH = {"retain": "保留", "amend": "修改", "repeal": "废止", "expired": "失效", "error": "无法读取"}
 SEVERITY_ZH = {"error": "明显违反", "warning": "疑似", "info": "提示"}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
 
 
 @dataclass
@@ -69,6 +73,14 @@ class Finding:
         d.update(extra)
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        """Inverse of :meth:`to_dict`: keys that are not fields go back into ``extra`` (cache round trip)."""
+        names = _field_names(cls)
+        kwargs = {k: v for k, v in d.items() if k in names}
+        kwargs["extra"] = {k: v for k, v in d.items() if k not in names}
+        return cls(**kwargs)
+
 
 @dataclass
 class Meta:
@@ -82,6 +94,11 @@ class Meta:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Meta:
+        names = _field_names(cls)
+        return cls(**{k: v for k, v in d.items() if k in names})
 
 
 @dataclass
@@ -97,6 +114,8 @@ class DocumentResult:
     meta: Meta = field(default_factory=Meta)
     chars: int = 0
     sha256: str | None = None
+    # set after the per-document scan (review: "final_verdict", "scan_verdict", ...); merged into the JSON
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def flagged(self) -> list[Finding]:
@@ -116,7 +135,18 @@ class DocumentResult:
             "chars": self.chars,
             "sha256": self.sha256,
             "findings": [f.to_dict() for f in self.findings],
+            **self.extra,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocumentResult:
+        """Inverse of :meth:`to_dict` (``verdict_zh`` is derived; unknown keys go back into ``extra``)."""
+        names = _field_names(cls)
+        kwargs = {k: v for k, v in d.items() if k in names and k not in ("findings", "meta", "extra")}
+        kwargs["findings"] = [Finding.from_dict(f) for f in d.get("findings", ())]
+        kwargs["meta"] = Meta.from_dict(d.get("meta") or {})
+        kwargs["extra"] = {k: v for k, v in d.items() if k not in names and k != "verdict_zh"}
+        return cls(**kwargs)
 
 
 @dataclass

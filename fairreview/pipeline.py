@@ -10,13 +10,16 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from . import __version__
 from .conclude import conclude
+from .facts import extract_meta, superseded_findings
 from .match.lexicon import Lexicon, load
 from .match.matcher import Matcher
-from .match.segmenter import Segmenter, default_segmenter_name, load_segmenter, model_id, SHIPPED_MODEL_DIR
+from .match.segmenter import SHIPPED_MODEL_DIR, Segmenter, default_segmenter_name, load_segmenter, model_id
 from .model import DocumentResult, Finding, Report, Structure
+from .precedent import attach as attach_precedents
 from .read import ReadError, extract, normalize
 from .read.files import walk
 from .settings import Settings
@@ -99,6 +102,10 @@ class Engine:
                     extra={"clause": m.sentence.clause, "trigger_start": trigger},
                 )
             )
+        doc.meta = extract_meta(norm.text, structure.title)
+        attach_precedents(doc.findings)  # display only: never adds, removes or changes a finding
+        cfg = self.settings
+        doc.findings.extend(superseded_findings(text, norm, structure, cfg.select, cfg.ignore, cfg.as_of))
         conclude(doc, structure, self.settings.as_of)
         return Analysis(doc, text, structure)
 
@@ -141,17 +148,14 @@ def collect(paths: list[str]) -> list[tuple[str, str | None]]:
     return [(e.path, e.error) for e in walk(paths)]
 
 
-def scan_paths(paths: list[str], settings: Settings | None = None, engine: Engine | None = None) -> Report:
-    engine = engine or Engine(settings)
-    docs: list[DocumentResult] = []
-    for path, error in collect(paths):
-        if error is not None:
-            doc = DocumentResult(path=path, error=error)
-            conclude(doc, None, engine.settings.as_of)
-            docs.append(doc)
-        else:
-            docs.append(engine.scan_file(path))
-    return engine.report(docs)
+def scan_paths(paths: list[str], settings: Settings | None = None, engine: Engine | None = None,
+               **options: Any) -> Report:
+    """Scan files and folders. Options (``jobs``, ``cache``, ``cache_dir``, ``progress``, ``dask_client``)
+    are those of :func:`fairreview.run.scan_paths`, which orchestrates the run; the report does not depend
+    on them."""
+    from .run import scan_paths as run_scan
+
+    return run_scan(paths, settings, engine, **options)
 
 
 def scan_text(text: str, name: str = "<text>", settings: Settings | None = None,

@@ -8,6 +8,15 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/ruff check fairreview tests scripts benchmarks
 .venv/bin/mypy
+# .doc/.wps tests need LibreOffice or antiword (they skip with a reason otherwise): install them where we
+# can (root on a Debian-like machine, as CI is); quiet, bounded, and never fatal.
+if ! command -v soffice >/dev/null 2>&1 && ! command -v antiword >/dev/null 2>&1 \
+    && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  echo "installing libreoffice-writer-nogui and antiword for the .doc/.wps tests ..." >&2
+  (timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 \
+    apt-get install -y -qq libreoffice-writer-nogui antiword) >/dev/null 2>&1 \
+    || echo "could not install LibreOffice/antiword: the .doc/.wps tests will be skipped" >&2
+fi
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

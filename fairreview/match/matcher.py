@@ -7,6 +7,7 @@ finer checks (co-occurring terms, ordered sequences, regex, exclusions, word bou
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from ..model import Sentence, Structure
 from .automaton import TermIndex, group_by_span
 from .exceptions import art12_exception
 from .lexicon import Lexicon, Pattern, Rule
-from .polarity import polarity
+from .polarity import lead_in_polarity, polarity
 from .segmenter import Segmenter
 
 
@@ -54,6 +55,20 @@ def _seq_heads(st: str, steps: tuple[tuple[str, ...], ...], gap: int) -> list[tu
             extend(1, start + len(term), [term], start, start)
             start = st.find(term, start + 1)
     return out
+
+
+_ALTERNATIONS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _contains_any(terms: tuple[str, ...], text: str) -> bool:
+    """Whether any of ``terms`` occurs in ``text``: one C-level regex search instead of a Python loop
+    (long ``not``/``exceptions`` lists were a large share of matching time)."""
+    if len(terms) <= 2:
+        return any(t in text for t in terms)
+    rx = _ALTERNATIONS.get(terms)
+    if rx is None:
+        rx = _ALTERNATIONS[terms] = re.compile("|".join(map(re.escape, terms)))
+    return rx.search(text) is not None
 
 
 class Matcher:
@@ -104,12 +119,16 @@ class Matcher:
                     rules[rule.code] = rule
             st = text[sent.start : sent.end]
             clause_text: str | None = None
+            # an item under "不得实施下列行为：" restates the ban (polarity.lead_in_polarity)
+            own = structure.clauses[sent.clause] if 0 <= sent.clause < len(structure.clauses) else None
+            lead = structure.clauses[own.parent] if own is not None and own.parent is not None else None
+            lead_negated = lead is not None and lead_in_polarity(text[lead.start : lead.end]).negated
             for code in sorted(candidates, key=lambda c: (self.lexicon_order(c), c)):
                 rule = rules[code]
                 for pat in candidates[code]:
                     if pat.scope == "clause" or rule.exceptions:
                         clause_text = clause_text or self.scope_text(text, structure, sent)
-                    m = self._eval(rule, pat, st, hits, clause_text)
+                    m = self._eval(rule, pat, st, hits, clause_text, lead_negated)
                     if m is None:
                         continue
                     head, evidence = m
@@ -129,15 +148,27 @@ class Matcher:
         return self._order.get(code, 0)
 
     def _eval(
-        self, rule: Rule, pat: Pattern, st: str, hits: dict[str, list[int]], clause_text: str | None
+        self,
+        rule: Rule,
+        pat: Pattern,
+        st: str,
+        hits: dict[str, list[int]],
+        clause_text: str | None,
+        lead_negated: bool = False,
     ) -> tuple[int, list[str]] | None:
         scope = clause_text if pat.scope == "clause" and clause_text is not None else st
-        if pat.not_ and any(t in scope for t in pat.not_):
+        if pat.not_ and _contains_any(pat.not_, scope):
             return None
         if rule.exceptions:
             exc_scope = clause_text if clause_text is not None else st
-            if any(t in exc_scope for t in rule.exceptions):
+            if _contains_any(rule.exceptions, exc_scope):
                 return None
+        # Cheap necessary conditions first: every later step of a sequence and every co-occurrence group must
+        # appear somewhere in the text it is looked for in (a window lies inside it).
+        if pat.seq and not all(_contains_any(step, st) for step in pat.seq[1:]):
+            return None
+        if pat.all and not all(_contains_any(group, scope) for group in pat.all):
+            return None
         regex_hit = None
         if pat.regex is not None:
             rm = pat.regex.search(scope)
@@ -164,14 +195,14 @@ class Matcher:
                     window_text = st[lo:hi]
                 else:
                     window_text = scope
-                term = next((t for t in group if t in window_text), None)
-                if term is None:
+                found = next((t for t in group if t in window_text), None)
+                if found is None:
                     ok = False
                     break
-                found_all.append(term)
+                found_all.append(found)
             if not ok:
                 continue
-            if rule.negation and polarity(st, pol_pos).negated:
+            if rule.negation and (lead_negated or polarity(st, pol_pos).negated):
                 continue
             evidence = list(dict.fromkeys([*words, *found_all, *([regex_hit] if regex_hit else [])]))
             return first, evidence

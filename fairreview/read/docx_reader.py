@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 from .base import Extracted, ReadError
-from .safety import check_zip
+from .safety import check_package_xml, check_text_size, open_zip
 
 
-def read_docx(data: bytes, name: str) -> Extracted:
+def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
     import docx  # python-docx
     from docx.oxml.ns import qn
 
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ReadError("不是有效的 docx 文件（zip 结构损坏）") from exc
-    check_zip(zf)
+    zf = open_zip(data, "docx")
     if "EncryptedPackage" in zf.namelist():
         raise ReadError("文件已加密或设有密码，无法读取")
+    if "word/document.xml" not in zf.namelist():
+        raise ReadError("zip 包中没有 word/document.xml，不是 Word 文档")
+    check_package_xml(zf, "docx")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors for broken parts
@@ -51,6 +49,7 @@ def read_docx(data: bytes, name: str) -> Extracted:
 
     walk(document.element.body)
     text = "\n".join(lines)
+    check_text_size(text, fmt)
     if not text.strip():
-        raise ReadError("docx 文件中没有文字")
-    return Extracted(text=text, format="docx", encoding=None)
+        raise ReadError(f"{fmt} 文件中没有文字")
+    return Extracted(text=text, format=fmt, encoding=None)

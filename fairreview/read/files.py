@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,24 @@ def _sort_key(p: str) -> tuple[str, ...]:
     return tuple(Path(p).parts)
 
 
+def file_problem(p: Path) -> str | None:
+    """Why a path that should be a document file cannot be read, or None. Never opens the file (a FIFO
+    would block the scan)."""
+    try:
+        st = p.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "符号链接形成循环，已跳过"
+        if p.is_symlink():
+            return "符号链接指向的文件不存在"
+        if exc.errno == errno.EACCES:
+            return "没有访问权限"
+        return None  # "文件不存在" and the like are reported when the file is read
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        return "不是普通文件（设备、管道或套接字），已跳过"
+    return None
+
+
 def walk(paths: list[str], extensions: set[str] | None = None) -> list[Entry]:
     """Expand folders recursively. Hidden files and folders (``.git``, ``.fairreview``) are skipped.
 
@@ -29,7 +49,7 @@ def walk(paths: list[str], extensions: set[str] | None = None) -> list[Entry]:
         if p.is_dir():
             out.extend(_walk_dir(p, extensions))
         else:
-            out.append(Entry(str(p)))
+            out.append(Entry(str(p), error=file_problem(p)))
     return out
 
 
@@ -57,10 +77,11 @@ def _walk_dir(root: Path, extensions: set[str] | None) -> list[Entry]:
             if name.startswith(".") or name.startswith("~$"):
                 continue
             child = d / name
-            if child.is_dir():
+            problem = file_problem(child)
+            if problem is not None:
+                found.append(Entry(str(child), error=problem))
+            elif child.is_dir():
                 visit(child)
-            elif child.is_symlink() and not child.exists():
-                found.append(Entry(str(child), error="符号链接指向的文件不存在"))
             elif extensions is None or child.suffix.lower() in extensions:
                 found.append(Entry(str(child)))
 

@@ -13,7 +13,8 @@ _NOISE = re.compile(
     r"position|location|daohang|dh|top|bottom|foot|links?$|friend|related|print|fenxiang",
     re.I,
 )
-_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "td"}
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
+           "td"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 
 
@@ -55,7 +56,7 @@ def _text_lines(el: object) -> list[str]:
 
 def _score(el: object) -> float:
     text = "".join(el.itertext())  # type: ignore[attr-defined]
-    link = sum(len("".join(a.itertext())) for a in el.iter("a"))  # type: ignore[attr-defined]
+    link = sum(len("".join(a.itertext())) for a in el.iter("a"))  # type: ignore[attr-defined,misc]
     cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
     return cjk - 2 * link
 

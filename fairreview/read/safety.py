@@ -1,14 +1,30 @@
-"""Guards against hostile containers: zip bombs and oversized members."""
+"""Guards against hostile or broken containers: zip bombs, XML bombs, encrypted packages, runaway output.
+
+Every reader that opens a container goes through these helpers, so one place decides what is refused and
+the refusal is a :class:`ReadError` with a Chinese message (the scan records it and goes on).
+"""
 
 from __future__ import annotations
 
+import io
+import re
+import struct
 import zipfile
+import zlib
+from typing import Any
 
 from .base import ReadError
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 20000
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one XML part of a document package
+MAX_TEXT_CHARS = 20_000_000  # extracted text of one document (a spreadsheet can be huge)
+
+#: what the zipfile module raises for damaged, truncated or unsupported archives
+_BROKEN_ZIP = (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, struct.error,
+               zlib.error, RuntimeError)
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 
 
 def check_zip(zf: zipfile.ZipFile) -> None:
@@ -19,3 +35,107 @@ def check_zip(zf: zipfile.ZipFile) -> None:
     packed = sum(i.compress_size for i in infos) or 1
     if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise ReadError(f"解压后体积异常（{total} 字节，压缩比 {total / packed:.0f}），疑似压缩炸弹")
+
+
+def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+    """Open a zip package, with the bomb checks; ``what`` names the format in the message."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        check_zip(zf)
+        return zf
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"不是有效的 {what} 文件（zip 结构损坏或文件不完整）") from exc
+    except _BROKEN_ZIP as exc:
+        raise ReadError(f"{what} 文件损坏：{exc}") from exc
+
+
+def read_member(zf: zipfile.ZipFile, name: str, what: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+    """One member's bytes, read in chunks so a member that lies about its size cannot exhaust memory."""
+    try:
+        with zf.open(name) as fh:
+            out = bytearray()
+            while True:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                out += chunk
+                if len(out) > limit:
+                    mb = limit // (1024 * 1024)
+                    raise ReadError(f"{what} 中的 {name} 解压后超过 {mb} MB，疑似压缩炸弹")
+            return bytes(out)
+    except KeyError as exc:
+        raise ReadError(f"{what} 文件缺少 {name}") from exc
+    except _BROKEN_ZIP as exc:
+        # CRC errors, truncated data, unsupported compression, zip-level encryption
+        raise ReadError(f"{what} 文件损坏（{name}：{exc}）") from exc
+
+
+def refuse_dtd(xml: bytes, what: str) -> None:
+    """Office and OFD XML never declare a DTD; one that does is refused (billion laughs, external
+    entities)."""
+    if _DTD.search(xml[:65536]) or (len(xml) > 65536 and _DTD.search(xml)):
+        raise ReadError(f"{what} 的 XML 含有 DTD/实体声明（疑似 XML 炸弹），拒绝解析")
+
+
+def check_package_xml(zf: zipfile.ZipFile, what: str) -> None:
+    """Pre-check every XML part of an OOXML package before a third-party library parses it."""
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            refuse_dtd(read_member(zf, info.filename, what), what)
+
+
+def parse_xml(xml: bytes, what: str) -> Any:
+    """Parse untrusted XML with defusedxml (no DTDs, no entities, no external references)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    refuse_dtd(xml, what)
+    try:
+        return fromstring(xml, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise ReadError(f"{what} 的 XML 含有被禁止的结构（{type(exc).__name__}），拒绝解析") from exc
+    except (ParseError, ValueError) as exc:
+        raise ReadError(f"{what} 的 XML 损坏：{exc}") from exc
+
+
+def ole_streams(data: bytes) -> list[str]:
+    """Stream names of an OLE compound file ('/'-joined), or a ReadError when the container is broken."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception as exc:  # olefile raises OSError, struct.error, IndexError … on broken files
+        raise ReadError(f"OLE 复合文档结构损坏（{type(exc).__name__}），文件可能不完整") from exc
+    try:
+        return ["/".join(parts) for parts in ole.listdir(streams=True, storages=False)]
+    finally:
+        ole.close()
+
+
+def check_ole_encryption(data: bytes) -> list[str]:
+    """Refuse password-protected Office files; return the stream names for the caller.
+
+    A password-protected .docx/.xlsx is not a zip at all but an OLE file with ``EncryptedPackage``; an
+    encrypted Word 97 file sets ``fEncrypted`` in the FIB at the start of the ``WordDocument`` stream.
+    """
+    import olefile
+
+    names = ole_streams(data)
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        raise ReadError("文件已加密或设有打开密码，无法读取（请另存为不加密的文件）")
+    if "WordDocument" in names:
+        try:
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                fib = ole.openstream("WordDocument").read(12)
+        except Exception as exc:
+            raise ReadError(f"Word 文档结构损坏（{type(exc).__name__}）") from exc
+        if len(fib) >= 12 and struct.unpack_from("<H", fib, 10)[0] & 0x0100:
+            raise ReadError("Word 文档已加密或设有打开密码，无法读取")
+    return names
+
+
+def check_text_size(text: str, what: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReadError(f"{what} 提取的文字超过 {MAX_TEXT_CHARS} 字，不像一份规范性文件，已跳过")

@@ -8,7 +8,10 @@ from collections.abc import Callable
 
 from tabulate import tabulate
 
+from ..facts.meta import meta_line
 from ..model import SEVERITY_ZH, VERDICT_ZH, Report
+from .csv_out import render_csv
+from .sarif import render_sarif
 from .text_width import excerpt, wrap
 
 
@@ -31,10 +34,19 @@ def _short_path(path: str) -> str:
 
 
 def render_table(report: Report, show_info: bool = False) -> str:
-    rows = []
+    from ..review.status import baselined, status_label
+
+    rows: list[list[str]] = []
+    hidden = 0
     for d in report.documents:
         name = wrap(_short_path(d.path), 24)
         verdict = VERDICT_ZH[d.verdict]
+        final = d.extra.get("final_verdict")
+        if final:  # the reviewer's conclusion beside the tool's recommendation
+            verdict += f"\n最终：{final['verdict_zh']}"
+            if final.get("needs_review"):
+                verdict += "\n(有新问题待复核)"
+        shown = len(rows)
         if d.error is not None:
             rows.append([name, "—", "—", "—", wrap(d.error, 44), verdict])
             continue
@@ -43,7 +55,13 @@ def render_table(report: Report, show_info: bool = False) -> str:
         for f in d.findings:
             if not (f.flags() or show_info):
                 continue
+            if baselined(f):
+                hidden += 1
+                continue
             rule = wrap(f"{f.rule} {f.title}", 16) + f"\n[{SEVERITY_ZH[f.severity]}]"
+            label = status_label(f, short=True)
+            if label:
+                rule += "\n" + label
             rows.append([
                 name,
                 wrap(f.location, 14),
@@ -52,6 +70,8 @@ def render_table(report: Report, show_info: bool = False) -> str:
                 wrap(excerpt(f.text, f.evidence), 44),
                 verdict,
             ])
+        if final and len(rows) == shown:
+            rows.append([name, "—", "—", "—", wrap(final["reason"], 44), verdict])
     header = (
         f"fairreview {report.version} · 词库 {report.lexicon_version} · 分词 {report.segmenter}"
         f" · 审查基准日 {report.as_of}"
@@ -63,7 +83,20 @@ def render_table(report: Report, show_info: bool = False) -> str:
         )
     else:
         parts.append("未发现需要修改的条款。")
+    if hidden:
+        parts.append(f"另有 {hidden} 处问题已记入基线（fairreview baseline），未显示；"
+                     "加 --no-baseline 显示全部。")
     parts.append(report.summary_line())
+    facts = [f"  {_short_path(d.path)}：{line}" for d in report.documents
+             if (d.flagged or d.verdict == "expired") and (line := meta_line(d.meta))]
+    if facts:  # what each flagged or expired document says about itself (文号, 发文机关, dates)
+        parts.append("文件信息：\n" + "\n".join(facts))
+    finals = [d.extra["final_verdict"]["verdict_zh"] for d in report.documents
+              if d.extra.get("final_verdict")]
+    if finals:
+        counts = "，".join(f"{v} {finals.count(v)} 件" for v in ("保留", "修改", "废止", "失效")
+                          if v in finals)
+        parts.append(f"其中 {len(finals)} 件已由复核人确定最终结论：{counts}")
     return "\n".join(parts) + "\n"
 
 
@@ -71,6 +104,8 @@ FORMATS: dict[str, Callable[[Report], str]] = {
     "table": render_table,
     "json": render_json,
     "jsonl": render_jsonl,
+    "sarif": render_sarif,
+    "csv": render_csv,
 }
 
 

@@ -12,7 +12,9 @@ def width(s: str) -> int:
 
 def wrap(s: str, cols: int) -> str:
     """Hard-wrap to ``cols`` display columns (Chinese has no spaces to break on)."""
-    lines, cur, cur_w = [], [], 0
+    lines: list[str] = []
+    cur: list[str] = []
+    cur_w = 0
     for ch in s:
         if ch == "\n":
             lines.append("".join(cur))

@@ -19,10 +19,12 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
-        stripped = raw.strip()
+        # leading Markdown heading marks ("# 标题") are layout, like indentation
+        body = raw.lstrip().lstrip("#").lstrip() if raw.lstrip().startswith("#") else raw.lstrip()
+        stripped = body.rstrip()
         if not stripped:
             continue
-        lead = len(raw) - len(raw.lstrip())
+        lead = len(raw) - len(body)
         out.append((start + lead, start + lead + len(stripped), stripped))
     return out
 

@@ -1,0 +1,366 @@
+"""Benchmarks of fairreview at district scale (run on demand; not part of the test suite).
+
+    .venv/bin/python benchmarks/run.py                     # ../shared/corpus/regulations, all scenarios
+    .venv/bin/python benchmarks/run.py --corpus DIR --repeat 10 --skip-profile
+
+Every scenario is a new ``fairreview scan`` process (imports, rules and model load included), timed by wall
+clock, with the peak RSS of its process tree measured two ways: the largest single process
+(``getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper process) and the sum over the tree, sampled from /proc
+every 20 ms. A stage profile (in-process, one job, timers around each pipeline step) says where the time
+goes. Results go to ``benchmarks/results/bench-<time>.{json,md}``; see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "regulations"
+AS_OF = "2026-11-27"
+
+# The wrapper runs the scan as its child and reports the largest RSS of the child's process tree (Linux
+# accumulates the maximum of waited-for descendants into RUSAGE_CHILDREN).
+WRAPPER = (
+    "import resource, subprocess, sys, json; rc = subprocess.call(sys.argv[1:]); "
+    "print(json.dumps({'rc': rc, 'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
+)
+
+
+# -- measuring one process -------------------------------------------------------------------------------
+def _tree_rss_kb(pid: int) -> int:
+    """Sum of VmRSS over ``pid`` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as fh:
+                ppid, vm = 0, 0
+                for line in fh:
+                    if line.startswith("PPid:"):
+                        ppid = int(line.split()[1])
+                    elif line.startswith("VmRSS:"):
+                        vm = int(line.split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+            rss[int(entry)] = vm
+        except (OSError, ValueError):
+            continue
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, []))
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Wall time, exit code and peak memory of ``cmd`` run in a fresh process."""
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *cmd], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    peak_tree = 0
+    sampling = sys.platform.startswith("linux")
+    while proc.poll() is None:
+        if sampling:
+            peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    out, err = proc.communicate()
+    info = json.loads(out.decode().strip().splitlines()[-1])
+    return {
+        "wall_s": round(wall, 3),
+        "rc": info["rc"],
+        "peak_rss_process_mb": round(info["maxrss_kb"] / 1024, 1),
+        "peak_rss_tree_mb": round(peak_tree / 1024, 1) if sampling else None,
+        "load_before": round(load_before, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+        "stderr_tail": err.decode(errors="replace").strip().splitlines()[-2:],
+    }
+
+
+def scan_cmd(python: str, paths: list[str], out: Path, *extra: str) -> list[str]:
+    return [python, "-m", "fairreview", "scan", *paths, "--format", "json", "-o", str(out), "--as-of", AS_OF,
+            "--no-decisions", "--quiet", *extra]
+
+
+def report_stats(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs = data["documents"]
+    return {"documents": len(docs), "chars": sum(d.get("chars") or 0 for d in docs), "summary": data["summary"]}
+
+
+def comparable(path: Path, root: str | None = None) -> list[Any]:
+    """The documents of a JSON report, for "identical across runs" (no time fields exist in it today)."""
+    docs = json.loads(path.read_text(encoding="utf-8"))["documents"]
+    return docs
+
+
+# -- the corpus repeated ------------------------------------------------------------------------------------
+def repeated_corpus(corpus: Path, times: int, into: Path) -> Path:
+    """``times`` copies of ``corpus`` in subfolders: hard links where possible (no disk cost), else copies."""
+    root = into / f"x{times}"
+    for i in range(times):
+        dest = root / f"copy{i:02d}"
+        dest.mkdir(parents=True)
+        for src in sorted(corpus.rglob("*")):
+            if src.is_dir() or any(part.startswith(".") for part in src.relative_to(corpus).parts):
+                continue
+            target = dest / src.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, target)
+            except OSError:
+                shutil.copy2(src, target)
+    return root
+
+
+# -- where the time goes ---------------------------------------------------------------------------------------
+STAGES = [  # (module, attribute, stage): pipeline steps as pipeline.py calls them
+    ("fairreview.pipeline", "extract", "read (bytes → text)"),
+    ("fairreview.pipeline", "normalize", "normalise"),
+    ("fairreview.pipeline", "parse", "structure"),
+    ("fairreview.pipeline", "extract_meta", "meta (facts)"),
+    ("fairreview.pipeline", "attach_precedents", "precedents"),
+    ("fairreview.pipeline", "superseded_findings", "superseded citations"),
+    ("fairreview.pipeline", "conclude", "conclude"),
+]
+
+
+def stage_profile(corpus: Path) -> dict[str, Any]:
+    """One process, one job, no cache: CPU and wall seconds per pipeline step, by wrapping each step."""
+    import importlib
+
+    sys.path.insert(0, str(ROOT))
+    from fairreview import Settings
+    from fairreview.match import segmenter as seg_mod
+    from fairreview.report.render import render_json
+    from fairreview.run import Runner
+
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+
+    def timed(fn: Any, stage: str) -> Any:
+        def inner(*a: Any, **k: Any) -> Any:
+            w, c = time.perf_counter(), time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                wall[stage] = wall.get(stage, 0.0) + time.perf_counter() - w
+                cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - c
+        return inner
+
+    restore: list[tuple[Any, str, Any]] = []
+    for module, attr, stage in STAGES:
+        mod = importlib.import_module(module)
+        if hasattr(mod, attr):
+            restore.append((mod, attr, getattr(mod, attr)))
+            setattr(mod, attr, timed(getattr(mod, attr), stage))
+    restore.append((seg_mod.Segmenter, "spans", seg_mod.Segmenter.spans))
+    seg_mod.Segmenter.spans = timed(seg_mod.Segmenter.spans, "token context (segmenter)")  # type: ignore[method-assign]
+    try:
+        w0, c0 = time.perf_counter(), time.process_time()
+        runner = Runner(Settings(as_of=AS_OF))
+        engine = timed(lambda: runner.engine, "engine build (rules, automaton)")()
+        restore.append((engine.matcher, "match", engine.matcher.match))
+        engine.matcher.match = timed(engine.matcher.match, "match (incl. token context)")  # type: ignore[method-assign]
+        report = runner.scan([str(corpus)], jobs=1)
+        timed(render_json, "report (JSON)")(report)
+        total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
+    finally:
+        for obj, attr, value in reversed(restore):
+            setattr(obj, attr, value)
+    token = cpu.get("token context (segmenter)", 0.0)
+    if "match (incl. token context)" in cpu:
+        cpu["match (excl. token context)"] = cpu.pop("match (incl. token context)") - token
+        wall["match (excl. token context)"] = wall.pop("match (incl. token context)") - wall.get(
+            "token context (segmenter)", 0.0)
+    cpu["other (read files, hash, orchestration)"] = total_cpu - sum(cpu.values())
+    wall["other (read files, hash, orchestration)"] = total_wall - sum(wall.values())
+    return {
+        "documents": len(report.documents),
+        "total_wall_s": round(total_wall, 2),
+        "total_cpu_s": round(total_cpu, 2),
+        "stages": {k: {"cpu_s": round(cpu[k], 3), "wall_s": round(wall.get(k, 0.0), 3),
+                       "cpu_share": round(cpu[k] / total_cpu, 3) if total_cpu else 0.0}
+                   for k in sorted(cpu, key=lambda s: -cpu[s])},
+    }
+
+
+def import_time(python: str) -> float:
+    """Wall seconds of ``import fairreview.cli`` in a new process (the floor of every CLI run)."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([python, "-c", "import fairreview.cli"], check=True, cwd=ROOT)
+        best = min(best, time.perf_counter() - t)
+    return round(best, 3)
+
+
+# -- the machine -----------------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 0
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    return {"cpu": cpu, "cores": cores, "memory_gb": mem, "python": platform.python_version(),
+            "os": platform.platform(), "git_commit": commit or None, "load_at_start": os.getloadavg()}
+
+
+# -- the run ---------------------------------------------------------------------------------------------------
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    corpus = Path(args.corpus).resolve()
+    python = args.python
+    work = Path(tempfile.mkdtemp(prefix="fairreview-bench-"))
+    results: dict[str, Any] = {"machine": machine(), "corpus": str(corpus), "started": dt.datetime.now().isoformat(
+        timespec="seconds"), "scenarios": {}}
+    sc = results["scenarios"]
+    out = {name: work / f"{name}.json" for name in ("cold", "cold_cache", "rescan", "jobs1", "xN")}
+    cache = work / "cache"
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    try:
+        print("import time …", file=sys.stderr)
+        results["import_fairreview_cli_s"] = import_time(python)
+        steps = [
+            ("cold", [str(corpus)], ["--no-cache", *jobs], "cold scan, new process, no cache"),
+            ("cold_cache", [str(corpus)], ["--cache-dir", str(cache), *jobs], "cold scan writing the cache"),
+            ("rescan", [str(corpus)], ["--cache-dir", str(cache), *jobs], "re-scan of the unchanged corpus"),
+            ("jobs1", [str(corpus)], ["--no-cache", "--jobs", "1"], "cold scan, one process"),
+        ]
+        for name, paths, extra, what in steps:
+            print(f"{name}: {what} …", file=sys.stderr)
+            m = measure(scan_cmd(python, paths, out[name], *extra))
+            m.update(report_stats(out[name]), what=what)
+            m["docs_per_s"] = round(m["documents"] / m["wall_s"], 1)
+            m["chars_per_s"] = round(m["chars"] / m["wall_s"])
+            sc[name] = m
+        base_docs = comparable(out["cold"])
+        results["identical"] = {name: comparable(out[name]) == base_docs for name in ("cold_cache", "rescan", "jobs1")}
+        if args.repeat > 1:
+            print(f"x{args.repeat}: building the repeated corpus …", file=sys.stderr)
+            big = repeated_corpus(corpus, args.repeat, work)
+            print(f"x{args.repeat}: cold scan …", file=sys.stderr)
+            m = measure(scan_cmd(python, [str(big)], out["xN"], "--no-cache", *jobs))
+            m.update(report_stats(out["xN"]), what=f"cold scan of the corpus repeated {args.repeat}×, no cache")
+            m["docs_per_s"] = round(m["documents"] / m["wall_s"], 1)
+            m["chars_per_s"] = round(m["chars"] / m["wall_s"])
+            sc[f"x{args.repeat}"] = m
+            results["linearity"] = {
+                "repeat": args.repeat,
+                "time_ratio": round(m["wall_s"] / sc["cold"]["wall_s"], 2),
+                "rss_tree_ratio": round((m["peak_rss_tree_mb"] or 0) / (sc["cold"]["peak_rss_tree_mb"] or 1), 2),
+                "rss_process_ratio": round(m["peak_rss_process_mb"] / sc["cold"]["peak_rss_process_mb"], 2),
+            }
+        if not args.skip_profile:
+            print("stage profile (in-process, one job) …", file=sys.stderr)
+            results["profile"] = stage_profile(corpus)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["machine"]["load_at_end"] = os.getloadavg()
+    results["targets"] = targets(results, args.repeat)
+    return results
+
+
+def targets(r: dict[str, Any], repeat: int) -> dict[str, Any]:
+    sc = r["scenarios"]
+    peak = max((s.get("peak_rss_tree_mb") or s["peak_rss_process_mb"]) for s in sc.values())
+    out = {
+        "cold ≤ 10 s": [sc["cold"]["wall_s"], sc["cold"]["wall_s"] <= 10],
+        "re-scan ≤ 1 s": [sc["rescan"]["wall_s"], sc["rescan"]["wall_s"] <= 1],
+        "peak RSS ≤ 1.5 GB": [peak, peak <= 1536],
+        "reports identical": [r.get("identical"), all(r.get("identical", {}).values())],
+    }
+    if "linearity" in r:
+        ratio = r["linearity"]["time_ratio"]
+        out[f"{repeat}× corpus ≤ {repeat + 1}× time"] = [ratio, ratio <= repeat + 1]
+    return out
+
+
+def markdown(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    lines = [
+        f"# fairreview benchmark — {r['started']}",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, Python {m['python']}, {m['os']}; "
+        f"commit {m['git_commit']}; load average at start {m['load_at_start'][0]:.2f}, "
+        f"at end {m['load_at_end'][0]:.2f} (other work on the machine makes every number worse).",
+        f"Corpus: `{r['corpus']}`. `import fairreview.cli` alone: {r['import_fairreview_cli_s']} s.",
+        "",
+        "| scenario | docs | chars | wall s | docs/s | chars/s | peak RSS tree MB | largest process MB | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, s in r["scenarios"].items():
+        lines.append(
+            f"| {name}: {s['what']} | {s['documents']} | {s['chars']:,} | {s['wall_s']} | {s['docs_per_s']} | "
+            f"{s['chars_per_s']:,} | {s['peak_rss_tree_mb']} | {s['peak_rss_process_mb']} | "
+            f"{s['load_before']}→{s['load_after']} |"
+        )
+    if "linearity" in r:
+        lin = r["linearity"]
+        lines += ["", f"Linear growth: {lin['repeat']}× the documents took {lin['time_ratio']}× the time; peak RSS "
+                  f"of the tree {lin['rss_tree_ratio']}×, of the largest process {lin['rss_process_ratio']}×."]
+    lines += ["", "Targets:", ""]
+    for k, (value, ok) in r["targets"].items():
+        lines.append(f"- {k}: {value} — {'ok' if ok else 'NOT MET'}")
+    if "profile" in r:
+        p = r["profile"]
+        lines += ["", f"Where the time goes (one process, one job, no cache: {p['documents']} documents, "
+                  f"{p['total_wall_s']} s wall, {p['total_cpu_s']} s CPU):", "",
+                  "| stage | CPU s | share | wall s |", "|---|---:|---:|---:|"]
+        for k, v in p["stages"].items():
+            lines.append(f"| {k} | {v['cpu_s']} | {v['cpu_share']:.0%} | {v['wall_s']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--repeat", type=int, default=10, help="the linear-growth scenario (1 to skip)")
+    ap.add_argument("--jobs", type=int, default=None, help="--jobs for the scans (default: fairreview's default)")
+    ap.add_argument("--python", default=sys.executable, help="the interpreter with fairreview installed")
+    ap.add_argument("--skip-profile", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    args = ap.parse_args()
+    if not Path(args.corpus).is_dir():
+        sys.exit(f"corpus not found: {args.corpus}")
+    results = run(args)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    md = markdown(results)
+    (out / f"bench-{stamp}.md").write_text(md, encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""What a document says about itself: 文号, 发文机关, 成文/印发日期, 施行日期, 有效期 → :class:`Meta`.
+
+Works on the normalised text (NFKC: （）→(), ［］→[]). Each fact is taken only from the place a 公文 puts it
+(GB/T 9704): the 文号 on its own line in the header, the issuer from the 落款 (organ name right above the
+date) or the 红头, the dates from the 落款 and from sentences about *this* document
+(本办法自…起施行，有效期…).
+A value that cannot be found reliably is None — a wrong expiry date would wrongly make a document 失效.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import Meta
+from .dates import DATE, DATE_TEXT, add_years, cn_int, find_dates, parse_date, parse_match
+
+# ---- 文号 ------------------------------------------------------------------------------------------------
+_OPEN, _CLOSE = re.escape("〔[(【"), re.escape("〕])】")
+DOC_NUMBER = re.compile(
+    rf"(?P<prefix>[\u4e00-\u9fffA-Za-z]{{1,16}})\s*[{_OPEN}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]\s*第?\s*"
+    r"(?P<num>\d{1,5})\s*号"
+)
+_HEAD_LINES = 15
+
+# ---- issuer -------------------------------------------------------------------------------------------
+_ORG_END = (
+    r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|管理委员会|领导小组|小组|局|厅|委|办|中心|部|院|署|"
+    r"银行|分行|支行|公司|集团|协会|商会|联合会|党委|委员会|监管局|分局|总局|总队|支队|大队|所|站|处|馆)"
+)
+_ORG_LINE = re.compile(rf"^[\u4e00-\u9fff()（）、·“”\"\s]{{2,60}}{_ORG_END}$")
+_SEAL = re.compile(r"\((?:代章|盖章|印章)\)$")
+_RED_HEAD = re.compile(rf"^(?P<org>[\u4e00-\u9fff()、\s]{{2,60}}{_ORG_END})\s*文件$")
+_TITLE_ISSUER = re.compile(rf"^(?P<org>[\u4e00-\u9fff()、\s]{{2,60}}?{_ORG_END})(?:关于|印发|转发)")
+_NOT_ORG = re.compile(r"[,，。;；:：!?]|^(?:各|关于|附件|抄送|主送|联系人|印发|此件)")
+
+# ---- dates --------------------------------------------------------------------------------------------
+_SELF = re.compile(
+    r"(?:本(?![条款项章节市县区省级])|以上|上述)《?(?:[\u4e00-\u9fff]{0,12}?)"
+    r"(?:办法|通知|意见|规定|细则|方案|措施|政策|文件|决定|规则|制度|指引|指南|条例|规划|计划|公告|通告|"
+    r"规程|标准|目录|清单|实施意见|若干措施|若干规定|补充规定|暂行规定|试行)"
+)
+#: a period that covers only part of the document (其中第八条至第十一条…, 第一至第五项措施…)
+_PARTIAL = re.compile(r"第[一二三四五六七八九十百\d]+(?:条|项|款|点)|其中|部分|个别|除.{0,12}外")
+_ISSUED_REF = r"(?:印发|发布|公布|发文|签发|颁布|下发|出台)"
+_IN_FORCE = r"(?:施行|实施|执行|试行|生效)"
+_EFFECTIVE_DATE = re.compile(rf"自\s*(?P<date>{DATE_TEXT})\s*(?:起|开始)?\s*{_IN_FORCE}")
+_EFFECTIVE_ISSUED = re.compile(rf"自\s*{_ISSUED_REF}\s*之?\s*日\s*(?:起|开始)?\s*{_IN_FORCE}")
+_PERIOD_WORD = r"(?:有效期|执行期|实施期|施行期|试行期|有效期限|执行期限|实施期限|施行期限|试行期限)"
+_UNTIL = re.compile(
+    rf"(?:{_PERIOD_WORD}\s*(?:为|是|暂定为?|延长|延续)?\s*(?:至|到|截至|截止到?)|{_IN_FORCE}\s*(?:至|到)|"
+    rf"(?:有效|执行|实施)\s*(?:至|到|截至|截止到?))\s*(?P<date>{DATE_TEXT})"
+)
+_RANGE = re.compile(
+    rf"(?P<from>{DATE_TEXT})\s*(?:起)?\s*(?:{_IN_FORCE}\s*)?[,，]?\s*(?:至|到|—|–|-|~|－)\s*"
+    rf"(?P<to>{DATE_TEXT})\s*(?:止|废止|失效|结束)?"
+)
+_LEAD_MARKER = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|"
+    r"\d+[、.](?!\d))\s*"
+)
+_END = re.compile(rf"(?P<date>{DATE_TEXT})\s*(?:截止|止|终止|失效|废止)")
+_YEARS = re.compile(
+    rf"(?:{_PERIOD_WORD}|试行)\s*(?:为|是|暂定为?)?\s*(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})\s*"
+    r"(?P<unit>年|个月|周年)"
+)
+#: other things that have a 有效期 in a policy text — not the document's own period
+_OTHER_PERIOD = re.compile(
+    r"证书|资格|认定|许可证|执照|贷款|合同|协议|承诺|授信|保函|备案|公示|票据|评价结果"
+)
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip().lstrip("#").strip() for ln in text.split("\n") if ln.strip()]
+
+
+def canonical_number(m: re.Match[str]) -> str:
+    """文号 with the standard 六角括号: 白政发[2018]14号 → 白政发〔2018〕14号."""
+    return f"{m.group('prefix')}〔{m.group('year')}〕{m.group('num')}号"
+
+
+def find_doc_number(lines: list[str]) -> str | None:
+    """The document's own 文号: a header line that is (or starts with) a 文号, possibly in brackets."""
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        if i < 2:  # "《title》文号" as the first line of a web page; further down such a line is a citation
+            line = re.sub(r"^《[^》]{2,80}》\s*", "", line)
+        bare = line.strip("()（）[]【】 ")
+        m = DOC_NUMBER.match(bare)
+        if m and (len(bare) - m.end() <= 2 or re.match(r"\s*(签发人|$)", bare[m.end():])):
+            return canonical_number(m)
+    return None
+
+
+def _is_org(line: str) -> bool:
+    line = _SEAL.sub("", line).strip()
+    return bool(_ORG_LINE.match(line)) and not _NOT_ORG.search(line) and len(line) <= 60
+
+
+def _org_names(line: str) -> list[str]:
+    """One 落款 line → organ names: joint issuers may share a line, separated by spaces or 、."""
+    line = _SEAL.sub("", line).strip()
+    parts = [p for p in re.split(r"\s+|、", line) if p]
+    if len(parts) > 1 and all(_ORG_LINE.match(p) for p in parts):
+        return parts
+    return [p for p in re.split(r"\s{2,}|、", line) if p.strip()]
+
+
+def _date_line(line: str) -> dt.date | None:
+    """A line that is only a date (a 落款 date, maybe in brackets or with 印发)."""
+    bare = line.strip("()（） ")
+    m = DATE.fullmatch(bare) or DATE.fullmatch(re.sub(r"(印发|发布|印)$", "", bare).strip())
+    if not m:
+        return None
+    found = parse_match(m)
+    return found.date if found and found.precise else None
+
+
+def find_signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
+    """The first 落款: organ line(s) directly above a date line → (issuer, 成文日期)."""
+    for i, line in enumerate(lines):
+        date = _date_line(line)
+        inline = None
+        if date is None:
+            # "XX人民政府  2024年3月5日" on one line
+            m = re.match(rf"^(?P<org>.+?)\s+(?P<date>{DATE_TEXT})$", line)
+            if m and _is_org(m.group("org").strip()):
+                found = parse_match(DATE.fullmatch(m.group("date")))  # type: ignore[arg-type]
+                if found and found.precise:
+                    inline, date = m.group("org").strip(), found.date
+        if date is None:
+            continue
+        orgs = [inline] if inline else []
+        j = i - 1
+        while j >= 0 and i - j <= 12 and _is_org(lines[j]):
+            orgs.insert(0, lines[j])
+            j -= 1
+        if orgs:
+            names = [n.strip() for o in orgs for n in _org_names(o)]
+            return "、".join(names), date
+    return None, None
+
+
+def find_date_line(lines: list[str]) -> dt.date | None:
+    """A date standing alone on its line (成文日期 without a recognisable organ above it)."""
+    for line in lines:
+        date = _date_line(line)
+        if date is not None:
+            return date
+    return None
+
+
+def find_red_head(lines: list[str]) -> str | None:
+    for line in lines[:5]:
+        m = _RED_HEAD.match(line.replace(" ", ""))
+        if m:
+            return m.group("org")
+    return None
+
+
+def issuer_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    m = _TITLE_ISSUER.match(title.replace(" ", ""))
+    return m.group("org") if m else None
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。;；!?！？])|\n", text) if s.strip()]
+
+
+def _about_self(sentence: str, title: str | None) -> bool:
+    """The sentence speaks of this document (本办法…), not of a law it cites or a certificate it grants."""
+    if _SELF.search(sentence):
+        return True
+    cited = re.findall(r"《([^》]{2,80})》", sentence)
+    if cited and title:
+        return any(c in title or title.endswith(c) for c in cited)
+    return False
+
+
+def find_dates_in_force(text: str, title: str | None, issued: dt.date | None
+                        ) -> tuple[dt.date | None, dt.date | None]:
+    """(施行日期, 有效期截止日) from sentences about this document."""
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    for sent in _sentences(text):
+        sent = _LEAD_MARKER.sub("", sent.strip())  # "第三十条 本办法…": the article's own number is no scope
+        if not _about_self(sent, title) and not re.search(rf"{_IN_FORCE}.{{0,20}}有效期", sent):
+            continue
+        if _OTHER_PERIOD.search(sent) and not _SELF.search(sent):
+            continue
+        if effective is None:
+            m = _EFFECTIVE_DATE.search(sent)
+            if m:
+                effective = parse_date(m.group("date"))
+            elif _EFFECTIVE_ISSUED.search(sent):
+                effective = issued
+        if expires is None:
+            m = _UNTIL.search(sent)
+            end = _END.search(sent) if _EFFECTIVE_DATE.search(sent) else None
+            if (m and _PARTIAL.search(sent[: m.start()])) or (not m and _PARTIAL.search(sent)):
+                continue  # the period of some articles or items, not of the document
+            if m:
+                expires = parse_date(m.group("date"), end=True)
+            else:
+                r = _RANGE.search(sent)
+                if r and re.search(rf"{_PERIOD_WORD}|{_IN_FORCE}|止", sent):
+                    if effective is None:
+                        effective = parse_date(r.group("from"))
+                    expires = parse_date(r.group("to"), end=True)
+                elif end is not None and end.start() > _EFFECTIVE_DATE.search(sent).end():  # type: ignore[union-attr]
+                    expires = parse_date(end.group("date"), end=True)  # 自…生效，…截止
+                else:
+                    y = _YEARS.search(sent)
+                    start = effective or issued
+                    if y and start is not None:
+                        n = cn_int(y.group("n"))
+                        if n:
+                            months = n if y.group("unit") == "个月" else 0
+                            years = 0 if months else n
+                            expires = add_years(start, years, months)
+    return effective, expires
+
+
+def find_print_date(lines: list[str]) -> dt.date | None:
+    """印发日期 in the 版记: "XX办公室  2024年3月5日印发"."""
+    for line in reversed(lines[-8:]):
+        m = re.search(rf"(?P<date>{DATE_TEXT})\s*印发$", line)
+        if m:
+            found = find_dates(m.group("date"))
+            if found and found[0].precise:
+                return found[0].date
+    return None
+
+
+def extract_meta(text: str, title: str | None = None) -> Meta:
+    """Facts of one document from its normalised text (and the title the structure step found)."""
+    lines = _lines(text)
+    issuer, issued = find_signature(lines)
+    issuer = issuer or find_red_head(lines) or issuer_from_title(title)
+    issued = issued or find_print_date(lines) or find_date_line(lines)
+    effective, expires = find_dates_in_force(text, title, issued)
+    return Meta(
+        doc_number=find_doc_number(lines),
+        issuer=issuer,
+        issued=issued.isoformat() if issued else None,
+        effective=effective.isoformat() if effective else None,
+        expires=expires.isoformat() if expires else None,
+    )
+
+
+def meta_line(meta: Meta) -> str | None:
+    """One line for the table: 文号 · 发文机关 · 成文 · 施行 · 有效期至 (only what was found)."""
+    parts = [
+        f"文号 {meta.doc_number}" if meta.doc_number else "",
+        f"发文机关 {meta.issuer}" if meta.issuer else "",
+        f"成文 {meta.issued}" if meta.issued else "",
+        f"施行 {meta.effective}" if meta.effective else "",
+        f"有效期至 {meta.expires}" if meta.expires else "",
+    ]
+    shown = [p for p in parts if p]
+    return " · ".join(shown) if shown else None

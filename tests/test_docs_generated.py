@@ -1,0 +1,77 @@
+"""The rule reference in docs/ is generated from the YAML (scripts/gen_docs.py); the committed pages must be
+what the current lexicons and provisions produce. When this fails, run ``python scripts/gen_docs.py``."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from fairreview.match.lexicon import load
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = "文档与词库不一致：请运行 `python scripts/gen_docs.py` 重新生成 docs/rules/ 和 docs/coverage.md"
+
+
+@pytest.fixture(scope="module")
+def gen():
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen_docs"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_docs_are_up_to_date(gen):
+    bad = gen.out_of_date(ROOT)
+    assert not bad, FIX + "\n过期：" + "、".join(bad)
+
+
+def test_generation_is_deterministic(gen):
+    assert gen.generate() == gen.generate()
+
+
+def test_every_rule_has_a_section_with_its_legal_text(gen):
+    pages = gen.generate()
+    known = gen.provisions()
+    for rule in load().rules:
+        family = gen.family_of(rule)
+        if family in gen.RESERVED:
+            continue
+        page = pages[Path(f"docs/rules/{family}.md")]
+        assert f"## {rule.code} {rule.title}" in page
+        assert rule.suggestion in page and rule.message in page
+        for pid in rule.provisions:
+            assert known[pid].citation in page
+        for example in (*rule.violation_examples, *rule.compliant_examples):
+            assert example in page
+        assert f"[{rule.code}]({family}.md#{rule.code.lower()})" in pages[Path("docs/rules/index.md")]
+
+
+def test_coverage_lists_uncited_provisions_as_gaps(gen):
+    lex = load()
+    cited = {p for r in lex.rules for p in r.provisions}
+    text, gaps = gen.coverage_page(lex, gen.provisions())
+    ids = [i for _, group in gen.in_scope(gen.provisions()) for i in group]
+    for item in ("FCR-8-1", "FCR-11-4", "FCRIM-9-1", "FCRIM-23-3", "AML-39"):
+        assert item in ids
+    assert "FCR-8" not in ids  # an article with items is covered item by item
+    flat = {i for group in gaps.values() for i in group}
+    assert flat == {i for i in ids if i not in cited}
+    for pid in flat:
+        assert f"| `{pid}` " in text and "**缺口**" in text
+
+
+def test_hand_written_family_page_is_left_alone(gen, tmp_path):
+    """docs/rules/LG.md documents a rule outside the YAML: never generated, never reported stale."""
+    rules = tmp_path / "docs" / "rules"
+    rules.mkdir(parents=True)
+    (rules / "LG.md").write_text(gen.MARKER + "\n# LG\n", encoding="utf-8")
+    (rules / "OLD.md").write_text(gen.MARKER + "\n# OLD\n", encoding="utf-8")
+    (rules / "notes.md").write_text("# hand-written\n", encoding="utf-8")
+    pages = gen.generate()
+    assert Path("docs/rules/LG.md") not in pages
+    assert [p.name for p in gen.stale(pages, tmp_path)] == ["OLD.md"]

@@ -1,0 +1,64 @@
+"""Polarity: restated bans and quotations versus restrictions that merely contain a negation word."""
+
+from __future__ import annotations
+
+from fairreview.match.polarity import polarity
+
+
+def _pol(sentence: str, word: str) -> bool:
+    return polarity(sentence, sentence.index(word)).negated
+
+
+def test_no_points_is_not_a_ban() -> None:
+    # scoring rules: "不得分" (scores nothing) must not negate what follows it
+    s = "未提供证明的不得分,供应商在本市设有售后服务机构的得3分"
+    assert not _pol(s, "本市")
+    # "不得分包" is a real ban on subcontracting
+    assert _pol("中标人不得分包本市的工程", "本市")
+    # the ordinary restated ban still negates
+    assert _pol("不得将在本地设立分支机构作为加分条件", "本地")
+
+
+def test_quantity_limit_is_not_a_ban() -> None:
+    # "不得低于" limits a number; the local-staff requirement after it is not negated
+    assert not _pol("入驻企业营业收入不得低于一千万元,且本地户籍员工比例须达到六成", "本地户籍")
+
+
+def test_pledged_ban_is_the_restriction() -> None:
+    # "须承诺5年内不得迁出" is what an operator must pledge: the 不得 is the restriction itself
+    assert not _pol("获得扶持的企业须承诺5年内不得将注册地迁出本区,否则退回扶持资金", "迁出")
+    # a ban on demanding such a pledge is still a restated ban
+    assert _pol("不得要求企业承诺不迁出本区", "迁出")
+
+
+def test_ban_in_an_earlier_sentence_does_not_carry_over() -> None:
+    s = "经营者不得擅自停止经营。确需停止经营的,应当报主管部门同意"
+    assert not polarity(s, s.rindex("停止经营")).negated
+    assert polarity(s, s.index("停止经营")).negated
+
+
+def test_list_item_inherits_a_ban_from_its_lead_in() -> None:
+    from fairreview.match.polarity import lead_in_polarity
+
+    assert lead_in_polarity("经营者不得实施下列行为:").negated
+    penalty = "违反本条例规定,有下列行为之一的,由市场监督管理部门责令改正,处一万元以上罚款:"
+    assert lead_in_polarity(penalty).negated
+    # a list of conditions for support or for an administrative act is not a ban
+    assert not lead_in_polarity("申请扶持资金的企业应当符合下列条件:").negated
+    assert not lead_in_polarity("有下列情形之一的,收回已拨付的扶持资金:").negated
+
+
+def test_list_item_under_a_ban_is_not_flagged(engine) -> None:
+    from fairreview.model import DocumentResult
+
+    text = "第十条 行政机关不得实施下列行为：\n（一）各单位办公用品须到指定的供应商处购买；\n"
+    doc = engine.analyse_text(text, DocumentResult(path="<lead-in>")).result
+    assert not [f for f in doc.findings if f.rule == "ME301" and f.flags()]
+    text = "第十条 各单位应当做好下列工作：\n（一）各单位办公用品须到指定的供应商处购买；\n"
+    doc = engine.analyse_text(text, DocumentResult(path="<lead-in>")).result
+    assert [f for f in doc.findings if f.rule == "ME301" and f.flags()]
+
+
+def test_no_points_needs_a_closing_fen() -> None:
+    # "不得分支机构" is not "scores no points": the ban still negates the branch requirement after it
+    assert _pol("不得分支机构设在本市的供应商加分", "本市")

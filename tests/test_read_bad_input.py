@@ -1,0 +1,213 @@
+"""Bad input: each is a clear per-file error in Chinese, the scan goes on, the summary counts it, and nothing
+is written into the input folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from fairreview import Engine, Settings
+from fairreview.pipeline import scan_paths
+from fairreview.read import ReadError, extract
+
+FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + b"".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'.encode()
+        for i in range(1, 10)
+    )
+    + b']>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
+    b"<w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
+    """A copy of a real package with one member replaced (the rest byte-identical)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, content if info.filename == member else src.read(info.filename))
+    return out.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"\0" * (600 * 1024 * 1024 // 10))  # 60 MB of zeros, ~60 KB packed
+    return out.getvalue()
+
+
+def _error(data: bytes, name: str) -> str:
+    with pytest.raises(ReadError) as info:
+        extract(data, name)
+    message = str(info.value)
+    assert any("\u4e00" <= c <= "\u9fff" for c in message), message  # said in Chinese
+    return message
+
+
+@pytest.mark.parametrize("name", ["e.pdf", "e.docx", "e.doc", "e.ofd", "e.xlsx", "e.txt", "e.rtf", "e.wps"])
+def test_empty_files(name: str) -> None:
+    assert "为空" in _error(b"", name)
+
+
+@pytest.mark.parametrize("name", ["notice.docx", "notice.pdf", "real-sample.ofd", "policy-list.xlsx",
+                                  "notice.rtf"])
+def test_truncated_files(name: str) -> None:
+    data = (FORMATS / name).read_bytes()
+    full = extract(data, name).text
+    for cut in (len(data) // 2, len(data) - 40):
+        try:
+            ex = extract(data[:cut], name)
+        except ReadError:
+            continue
+        # a reader that recovers must not invent text: every line it read is in the real document
+        assert all(line in full for line in ex.text.split("\n")), name
+
+
+@pytest.mark.parametrize("name", ["encrypted.pdf", "encrypted.docx", "encrypted.xlsx"])
+def test_password_protected_files(name: str) -> None:
+    assert "密码" in _error((FORMATS / "bad" / name).read_bytes(), name)
+
+
+def test_encrypted_package_named_doc_or_wps_is_refused_before_conversion() -> None:
+    data = (FORMATS / "bad" / "encrypted.docx").read_bytes()
+    assert "密码" in _error(data, "secret.doc")
+    assert "密码" in _error(data, "secret.wps")
+
+
+@pytest.mark.parametrize("name", ["a.docx", "a.xlsx", "a.ofd", "a.wps"])
+def test_corrupt_zip(name: str) -> None:
+    data = bytearray((FORMATS / "notice.docx").read_bytes())
+    data[30:400] = b"\xff" * 370  # keep the PK signature, destroy the first member
+    _error(bytes(data), name)
+
+
+def test_zip_bomb_is_refused() -> None:
+    assert "压缩炸弹" in _error(_zip_bomb(), "bomb.docx")
+
+
+@pytest.mark.parametrize(
+    ("source", "member", "name"),
+    [("notice.docx", "word/document.xml", "laughs.docx"),
+     ("policy-list.xlsx", "xl/workbook.xml", "laughs.xlsx"),
+     ("real-sample.ofd", "Doc_0/Page_1/Content.xml", "laughs.ofd"),
+     ("real-sample.ofd", "OFD.xml", "laughs2.ofd")],
+)
+def test_xml_bomb_is_refused(source: str, member: str, name: str) -> None:
+    data = _replace_member((FORMATS / source).read_bytes(), member, BILLION_LAUGHS)
+    assert "XML 炸弹" in _error(data, name)
+
+
+def test_binary_named_txt() -> None:
+    assert "二进制" in _error((FORMATS / "notice.docx").read_bytes(), "really-a-docx.txt")
+    assert "二进制" in _error(bytes(range(256)) * 40, "noise.txt")
+
+
+def test_random_bytes_named_pdf_doc_ofd() -> None:
+    noise = bytes((i * 7919) % 256 for i in range(5000))
+    for name in ("x.pdf", "x.doc", "x.ofd", "x.rtf", "x.xlsx"):
+        _error(noise, name)
+
+
+def test_oversized_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes("公平竞争审查。\n".encode() * 200_000)  # ~4 MB
+    engine = Engine(Settings(as_of="2026-11-27", max_bytes=1024 * 1024))
+    (doc,) = scan_paths([str(big)], engine=engine).documents
+    assert doc.verdict == "error" and "文件过大" in (doc.error or "")
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, float]]:
+    out = {}
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        for n in dirs + files:
+            p = Path(root, n)
+            st = p.lstat()
+            out[str(p.relative_to(folder))] = (st.st_size, st.st_mtime)
+    return out
+
+
+def test_a_folder_of_bad_input_is_scanned_to_the_end(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "district"
+    folder.mkdir()
+    shutil.copy(FORMATS / "notice.docx", folder / "good.docx")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "half.docx").write_bytes((FORMATS / "notice.docx").read_bytes()[:2000])
+    shutil.copy(FORMATS / "bad" / "encrypted.pdf", folder / "locked.pdf")
+    shutil.copy(FORMATS / "bad" / "encrypted.xlsx", folder / "locked.xlsx")
+    (folder / "bomb.docx").write_bytes(_zip_bomb())
+    (folder / "laughs.ofd").write_bytes(
+        _replace_member((FORMATS / "real-sample.ofd").read_bytes(), "OFD.xml", BILLION_LAUGHS))
+    (folder / "binary.txt").write_bytes((FORMATS / "notice.docx").read_bytes())
+    (folder / "loop-a.txt").symlink_to(folder / "loop-b.txt")
+    (folder / "loop-b.txt").symlink_to(folder / "loop-a.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)  # a folder loop
+    os.mkfifo(folder / "pipe.txt")  # opening it would block the scan
+    shutil.copy(FORMATS / "notice.pdf", folder / "sub" / "good.pdf")
+    before = _snapshot(folder)
+
+    report = scan_paths([str(folder)], engine=engine)
+
+    assert _snapshot(folder) == before  # nothing written, nothing changed in the input folder
+    by_name = {os.path.relpath(d.path, folder): d for d in report.documents}
+    for bad in ("empty.pdf", "half.docx", "locked.pdf", "locked.xlsx", "bomb.docx", "laughs.ofd",
+                "binary.txt", "loop-a.txt", "loop-b.txt", "pipe.txt", "sub/up"):
+        doc = by_name[bad]
+        assert doc.verdict == "error", (bad, doc.verdict)
+        assert doc.error and any("\u4e00" <= c <= "\u9fff" for c in doc.error), (bad, doc.error)
+    assert "循环" in by_name["loop-a.txt"].error  # type: ignore[operator]
+    assert "循环" in by_name["sub/up"].error  # type: ignore[operator]
+    assert "管道" in by_name["pipe.txt"].error  # type: ignore[operator]
+    for good in ("good.docx", "sub/good.pdf"):
+        assert by_name[good].error is None and by_name[good].chars > 0
+    summary = report.summary()
+    assert summary["error"] == 11
+    assert summary["documents"] == len(report.documents) == 13
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder: permissions cannot be tested as root")
+def test_unreadable_folder_is_an_entry(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("第一条 内容。", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        report = scan_paths([str(tmp_path)], engine=engine)
+    finally:
+        locked.chmod(0o755)
+    (doc,) = [d for d in report.documents if d.path.endswith("locked")]
+    assert doc.verdict == "error" and "文件夹" in (doc.error or "")
+
+
+def test_conversion_never_writes_next_to_the_input(tmp_path: Path) -> None:
+    """The .doc converter works on a copy in a private temporary folder."""
+    from fairreview.read.office_convert import soffice_path
+
+    if not (soffice_path() or shutil.which("antiword")):
+        pytest.skip("neither LibreOffice nor antiword is installed")
+    src = tmp_path / "notice.doc"
+    shutil.copy(FORMATS / "notice.doc", src)
+    before = _snapshot(tmp_path)
+    extract(src.read_bytes(), src.name)
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_stuck_converter_is_killed_with_its_children(tmp_path: Path) -> None:
+    """The time-out ends the converter's whole process group (LibreOffice starts helper processes)."""
+    from fairreview.read.office_convert import _run
+
+    marker = tmp_path / "child-survived"
+    script = f"(sleep 1; touch {marker}) & sleep 30"
+    with pytest.raises(ReadError, match="超时"):
+        _run(["sh", "-c", script], str(tmp_path), timeout=0.5)
+    time.sleep(1.5)  # past the moment the orphaned child would have written the marker
+    assert not marker.exists()

@@ -1,0 +1,263 @@
+"""End to end on a pseudo-terminal: review the examples, kill -9 mid-session, restart, scan, ledger.
+
+The review runs as a real process on a pty (as over SSH); every answer must be in the database the moment
+the next clause is shown, so SIGKILL loses only the answer that was being typed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from fairreview.review.ledger import DOC_HEADERS, FINDING_HEADERS
+
+pexpect = pytest.importorskip("pexpect")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+AS_OF = "2026-11-27"
+PROMPT = "[q]退出 > "
+DOC_END = "设定本文件最终结论？"
+
+# Used only when examples/ has too few findings (it is written by hand and may change).
+FALLBACK = {
+    "物流.txt": "某县关于扶持本地物流企业发展的若干规定\n\n第一条 为促进本县物流业发展，制定本规定。\n"
+    "第二条 全县机关事业单位的快递业务统一交由县邮政快递服务公司承办。\n"
+    "第三条 申请物流园区入驻补贴的企业须在本县注册并在本县纳税。\n"
+    "第四条 对年度纳税额超过200万元的物流企业，按其地方财政贡献的30%给予奖励。\n"
+    "第五条 物流企业应当依法经营，保障寄递安全。\n第六条 本规定自发布之日起施行。\n",
+    "评优.txt": "各乡镇人民政府、县直各部门：\n一、参加县级评优的企业必须在本县注册登记。\n"
+    "二、对上年度纳税额超过100万元的企业，按其地方财政贡献给予奖励。\n"
+    "三、各单位应加强资产管理，建立资产台账，定期开展清查。\n四、以上事项请认真贯彻执行。\n",
+}
+
+
+def env() -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("FAIRREVIEW")}
+    e.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})
+    return e
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fairreview", *args],
+        cwd=cwd, env=env(), capture_output=True, text=True, encoding="utf-8", timeout=300,
+    )
+
+
+def scan_json(cwd: Path, *extra: str) -> dict[str, Any]:
+    proc = cli(cwd, "scan", "docs", "--format", "json", "--as-of", AS_OF, *extra)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+def flagged(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (d["path"], f)
+        for d in report["documents"] if not d["error"]
+        for f in d["findings"] if f["severity"] in ("error", "warning")
+    ]
+
+
+def spawn(cwd: Path) -> Any:
+    child = pexpect.spawn(
+        sys.executable, ["-m", "fairreview", "review", "docs", "--reviewer", "张三", "--as-of", AS_OF],
+        cwd=str(cwd), env=env(), encoding="utf-8", timeout=120, dimensions=(50, 120),
+    )
+    return child
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    if EXAMPLES.is_dir() and any(EXAMPLES.iterdir()):
+        shutil.copytree(EXAMPLES, docs)
+    else:
+        docs.mkdir()
+    if len(flagged(scan_json(tmp_path, "--no-decisions"))) < 6:
+        for name, text in FALLBACK.items():
+            (docs / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir: Path) -> None:
+    before = scan_json(workdir, "--no-decisions")
+    items = flagged(before)
+    assert len(items) >= 6, "the review needs at least six flagged clauses"
+    # the end-of-document step follows the last flagged clause of each document
+    last_of_doc = {i for i, (path, _) in enumerate(items) if i + 1 == len(items) or items[i + 1][0] != path}
+    total = len(items)
+
+    def answer_doc_end(child: Any, i: int, reply: str = "") -> None:
+        if i in last_of_doc:
+            child.expect_exact(DOC_END)
+            child.sendline(reply)
+            if reply:
+                child.expect_exact("最终结论的理由：")
+                child.sendline("问题条款构成文件主要内容")
+                child.expect_exact("已记录最终结论")
+
+    child = spawn(workdir)
+    child.expect_exact(f"[1/{total}]")
+    child.expect_exact(PROMPT)
+    child.sendline("c")  # 1: 确认违规
+    child.expect_exact("已记录：确认违规")
+    answer_doc_end(child, 0, "3" if 0 in last_of_doc else "")
+
+    child.expect_exact(f"[2/{total}]")
+    child.expect_exact(PROMPT)
+    child.sendline("f")  # 2: 误报, with a reason
+    child.expect_exact("误报理由")
+    child.sendline("引述上级文件原文，非本文件设定的措施")
+    child.expect_exact("已记录：误报")
+    answer_doc_end(child, 1)
+
+    child.expect_exact(f"[3/{total}]")
+    child.expect_exact(PROMPT)
+    child.sendline("e")  # 3: 适用例外, reason and time limit required
+    child.expect_exact("适用例外的理由")
+    child.sendline("为应对突发公共卫生事件保障物资供应（条例第十二条）")
+    child.expect_exact("实施期限")
+    child.sendline("2027-06-30")
+    child.expect_exact("已记录：适用例外")
+    answer_doc_end(child, 2)
+
+    child.expect_exact(f"[4/{total}]")
+    child.expect_exact(PROMPT)
+    child.sendline("n")  # 4: a note, then skipped (stays open)
+    child.expect_exact("备注：")
+    child.sendline("请法制科对照原件再核")
+    child.expect_exact("已记录备注")
+    child.expect_exact(PROMPT)
+    child.sendline("s")
+    answer_doc_end(child, 3)
+
+    child.expect_exact(f"[5/{total}]")
+    child.expect_exact(PROMPT)
+    child.sendline("e")  # 5: killed while the exception is half entered: nothing may be recorded
+    child.expect_exact("适用例外的理由")
+    child.sendline("未完成的例外")
+    child.expect_exact("实施期限")
+    child.kill(signal.SIGKILL)
+    child.wait()
+    assert child.signalstatus == signal.SIGKILL
+
+    # restart: the skipped clause (4) and the interrupted one (5) are open; 1–3 are not asked again
+    child = spawn(workdir)
+    child.expect_exact(f"[1/{total - 3}]")
+    child.expect_exact(items[3][1]["location"])
+    child.expect_exact("请法制科对照原件再核")  # the note is shown with the clause
+    child.expect_exact(PROMPT)
+    child.sendline("b")
+    child.expect_exact("已是第一条")
+    child.sendline("c")  # 4: confirmed …
+    child.expect_exact("已记录：确认违规")
+    answer_doc_end(child, 3)
+    child.expect_exact(f"[2/{total - 3}]")
+    child.expect_exact(PROMPT)
+    child.sendline("b")  # … then back to it and dismissed: the decision is superseded, history kept
+    child.expect_exact(f"[1/{total - 3}]")
+    child.expect_exact("当前复核：确认违规")
+    child.expect_exact(PROMPT)
+    child.sendline("f")
+    child.expect_exact("误报理由")
+    child.sendline("")
+    child.expect_exact("已记录：误报")
+    answer_doc_end(child, 3)
+    child.expect_exact(f"[2/{total - 3}]")
+    child.expect_exact(PROMPT)
+    child.sendline("d")  # the final conclusion of item 5's document, set from inside the clause
+    child.expect_exact("最终结论：1 保留")
+    child.sendline("2")
+    child.expect_exact("最终结论的理由：")
+    child.sendline("删除问题条款后继续执行")
+    child.expect_exact("已记录最终结论：修改")
+    child.expect_exact(PROMPT)
+    child.sendline("q")
+    child.expect_exact("已退出")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    # every decision is applied by scan
+    after = scan_json(workdir)
+    got = flagged(after)
+    assert [(p, f["rule"], f["start"]) for p, f in got] == [(p, f["rule"], f["start"]) for p, f in items]
+    status = [f.get("review_status") for _, f in got]
+    assert status[0] == "confirmed"
+    assert status[1] == "dismissed"
+    assert got[1][1]["decision"]["reason"] == "引述上级文件原文，非本文件设定的措施"
+    assert status[2] == "exception" and got[2][1]["decision"]["deadline"] == "2027-06-30"
+    assert status[3] == "dismissed" and got[3][1]["review_notes"][0]["text"] == "请法制科对照原件再核"
+    assert status[4] is None and "decision" not in got[4][1]  # the half-typed exception was never stored
+    assert all(f["decision"]["reviewer"] == "张三" for _, f in got[:4])
+    docs = {d["path"]: d for d in after["documents"]}
+    final5 = docs[items[4][0]]["final_verdict"]
+    assert final5["verdict"] == "amend" and final5["reason"] == "删除问题条款后继续执行"
+    if 0 in last_of_doc:
+        assert docs[items[0][0]]["final_verdict"]["verdict"] == "repeal"
+    table = cli(workdir, "scan", "docs", "--as-of", AS_OF).stdout
+    for label in ("〔已确认违规〕", "〔已复核：误报〕", "〔适用例外〕", "最终：修改"):
+        assert label in table, label
+
+    # the history of clause 4: confirmed, then superseded by dismissed
+    from fairreview.review.store import Store
+
+    with Store.open(workdir / ".fairreview" / "review.db", create=False) as store:
+        f4 = items[3][1]
+        rows = [d for d in store.all_decisions() if d.sentence == f4["text"] and d.rule == f4["rule"]]
+        assert [d.kind for d in rows] == ["confirmed", "dismissed"] and rows[1].supersedes == rows[0].id
+
+    # the ledger, read back
+    proc = cli(workdir, "ledger", "docs", "-o", "台账.xlsx", "--as-of", AS_OF)
+    assert proc.returncode == 0, proc.stderr
+    wb = load_workbook(workdir / "台账.xlsx")
+    ws1, ws2 = wb["文件台账"], wb["问题条款"]
+    assert str(ws1["A1"].value).startswith(f"共排查 {len(after['documents'])} 件：保留")
+    assert [c.value for c in ws1[2]] == DOC_HEADERS
+    by_name = {r[1]: r for r in ws1.iter_rows(min_row=3, values_only=True)}
+    doc5 = docs[items[4][0]]
+    row5 = by_name[doc5["title"] or Path(doc5["path"]).name]
+    assert row5[7] == "修改" and row5[10] == "删除问题条款后继续执行" and row5[11] == "张三" and row5[12]
+    assert row5[6] == doc5["verdict_zh"]
+    assert [c.value for c in ws2[1]] == FINDING_HEADERS
+    decided = {(r[2], r[4], r[7]): r for r in ws2.iter_rows(min_row=2, values_only=True)}
+    assert len(decided) >= 1 and ws2.max_row - 1 == len(items)
+
+    def row_of(i: int) -> tuple[Any, ...]:
+        path, f = items[i]
+        return decided[(path, f["rule"], " ".join(f["text"].split()))]
+
+    assert row_of(0)[11] == "确认违规" and row_of(0)[15] == "张三"
+    assert row_of(1)[11] == "误报"
+    assert row_of(1)[12] == "引述上级文件原文，非本文件设定的措施"
+    assert row_of(2)[11] == "适用例外" and row_of(2)[13] == "2027-06-30"
+    assert row_of(3)[11] == "误报" and "请法制科对照原件再核" in row_of(3)[14]
+    assert row_of(4)[11] == "待复核"
+
+    # the exception turns into a finding again once its time limit has passed
+    late = flagged(scan_json(workdir, "--as-of", "2027-07-01"))
+    assert late[2][1]["review_status"] == "exception_expired"
+
+    # re-saving the first reviewed document as .docx (same text) keeps its decisions
+    src = Path(items[0][0])
+    src = src if src.is_absolute() else workdir / src
+    if src.suffix == ".txt":
+        text = src.read_text(encoding="utf-8")
+        d = docx.Document()
+        for line in text.split("\n"):
+            d.add_paragraph(line)
+        d.save(str(src.with_suffix(".docx")))
+        src.unlink()
+        again = {(f["rule"], f["text"]): f for p, f in flagged(scan_json(workdir)) if p.endswith(".docx")}
+        assert again[(items[0][1]["rule"], items[0][1]["text"])]["review_status"] == "confirmed"

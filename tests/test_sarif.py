@@ -1,0 +1,117 @@
+"""SARIF 2.1.0 and CSV output of scan."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from urllib.parse import unquote
+
+from click.testing import CliRunner
+
+from fairreview.cli import main
+from fairreview.legal import provisions
+from fairreview.pipeline import scan_paths
+from fairreview.report.sarif import FINGERPRINT, render_sarif
+from fairreview.review.apply import apply_review, read_document_text, register_document
+from fairreview.review.baseline import record_baseline
+from fairreview.review.fingerprint import sentence_fingerprint
+from fairreview.review.store import Store
+
+DIRTY = """某县关于扶持本地物流企业发展的若干规定
+
+第一条 为促进本县物流业发展，制定本规定。
+第二条 全县机关事业单位的快递业务统一交由县邮政快递服务公司承办。
+第三条 申请物流园区入驻补贴的企业须在本县注册并在本县纳税。
+第四条 对年度纳税额超过200万元的物流企业，按其地方财政贡献的30%给予奖励。
+第六条 本规定自发布之日起施行。
+"""
+CLEAN = "某县关于做好秋冬季森林防火工作的通知\n\n一、加强火源管控，严禁野外用火。\n二、落实值班值守制度。\n"
+
+
+def make_docs(tmp_path: Path) -> Path:
+    docs = tmp_path / "文件"
+    docs.mkdir()
+    (docs / "物流 规定.txt").write_text(DIRTY, encoding="utf-8")
+    (docs / "防火.txt").write_text(CLEAN, encoding="utf-8")
+    (docs / "坏.docx").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)  # a broken Word file
+    return docs
+
+
+def test_sarif_structure_rules_and_results(engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    docs = make_docs(tmp_path)
+    report = scan_paths([str(docs.relative_to(tmp_path))], engine=engine)
+    log = json.loads(render_sarif(report, engine.lexicon))
+    assert log["version"] == "2.1.0" and "sarif-2.1.0" in log["$schema"]
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [r.code for r in engine.lexicon.rules]  # one entry per lexicon rule
+    table = provisions()
+    for r, rule in zip(rules, engine.lexicon.rules, strict=True):
+        assert r["shortDescription"]["text"] == rule.title and r["fullDescription"]["text"] == rule.message
+        assert rule.suggestion in r["help"]["text"]
+        for pid in rule.provisions:  # the legal text itself is in the help
+            if pid in table and table[pid].text:
+                assert table[pid].quote in r["help"]["text"]
+                assert table[pid].citation in r["help"]["markdown"]
+        assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    results = run["results"]
+    dirty = report.documents[[d.path for d in report.documents].index(str(Path("文件") / "物流 规定.txt"))]
+    assert len(results) == sum(len(d.findings) for d in report.documents) > 0
+    for res, f in zip(results, dirty.findings, strict=False):
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"] == f.rule
+        assert res["level"] == {"error": "error", "warning": "warning", "info": "note"}[f.severity]
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert (region["charOffset"], region["charLength"]) == (f.start, f.end - f.start)
+        assert region["snippet"]["text"] == f.text
+        art = res["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert art["uri"].isascii() and unquote(art["uri"]) == "文件/物流 规定.txt"
+        assert art["uriBaseId"] == "%SRCROOT%"
+        assert res["locations"][0]["logicalLocations"][0]["name"] == f.location
+        assert res["partialFingerprints"][FINGERPRINT] == f"{f.rule}:{sentence_fingerprint(f.text)}"
+        assert "suppressions" not in res and "baselineState" not in res
+    assert run["columnKind"] == "unicodeCodePoints"
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert len(notes) == 1 and notes[0]["level"] == "error" and "无法读取" in notes[0]["message"]["text"]
+    assert {a["properties"]["verdict"] for a in run["artifacts"]} >= {"retain", "error"}
+
+
+def test_sarif_carries_decisions_and_baseline(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    docs = make_docs(tmp_path)
+    report = scan_paths([str(docs)], engine=engine)
+    store = Store.open(tmp_path / "r.db")
+    record_baseline(report, store)
+    dirty = next(d for d in report.documents if d.flagged)
+    got = read_document_text(dirty)
+    doc_id = register_document(store, dirty, got[0] if got else None)
+    f0 = dirty.flagged[0]
+    store.decide(doc_id, f0.rule, sentence_fingerprint(f0.text), "dismissed", "王五", reason="引用上位法原文")
+    report = scan_paths([str(docs)], engine=engine)
+    apply_review(report, store)
+    results = json.loads(render_sarif(report, engine.lexicon))["runs"][0]["results"]
+    first = results[0]
+    accepted = {"kind": "external", "status": "accepted", "justification": "引用上位法原文"}
+    assert first["suppressions"] == [accepted]
+    assert first["properties"]["review_status"] == "dismissed"
+    assert {r["baselineState"] for r in results} == {"unchanged"}
+
+
+def test_scan_format_sarif_and_csv(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    make_docs(tmp_path)
+    runner = CliRunner()
+    res = runner.invoke(main, ["scan", "文件", "--format", "sarif"], catch_exceptions=False)
+    assert res.exit_code == 1 and json.loads(res.output)["version"] == "2.1.0"
+    res = runner.invoke(main, ["scan", "文件", "--format", "csv"], catch_exceptions=False)
+    rows = list(csv.DictReader(io.StringIO(res.output)))
+    by_path: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_path.setdefault(Path(r["path"]).name, []).append(r)
+    assert set(by_path) == {"物流 规定.txt", "防火.txt", "坏.docx"}  # every document appears
+    assert by_path["防火.txt"][0]["verdict_zh"] == "保留" and by_path["防火.txt"][0]["rule"] == ""
+    assert by_path["坏.docx"][0]["error"]
+    dirty = by_path["物流 规定.txt"]
+    assert all(r["rule"] and r["location"] and r["provisions"] for r in dirty)
+    assert int(dirty[0]["end"]) > int(dirty[0]["start"])

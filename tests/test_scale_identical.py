@@ -1,0 +1,115 @@
+"""The report does not depend on how a scan ran: --jobs 1 / 2, uncached / cached (cold, warm), Dask."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fairreview import Settings, scan_paths
+from fairreview.cli import main
+from fairreview.report.render import render_json
+from fairreview.run import Runner
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+AS_OF = "2026-11-27"
+
+# Shapes of violations from the legal text (条例 Art. 8–10), written for this test: not dev-set sentences.
+CLAUSES = [
+    "第三条 本市政府采购项目限定本地注册的企业参加投标。",
+    "第四条 外地企业在本市设立分支机构的，须在本市缴纳全部税收。",
+    "第五条 对本地企业给予财政奖励，外地企业不享受。",
+]
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real policy texts, a few hand-made ones with findings and an expiry date, and files that fail."""
+    root = tmp_path_factory.mktemp("scale")
+    (root / "real").mkdir()
+    for src in sorted((FIXTURES / "policies").glob("*.txt")):
+        shutil.copy(src, root / "real" / src.name)
+    for name in ("notice.docx", "notice.html", "notice.txt"):
+        shutil.copy(FIXTURES / "formats" / name, root / "real" / name)
+    made = root / "made" / "nested"
+    made.mkdir(parents=True)
+    for i in range(14):
+        body = "\n".join(CLAUSES[: 1 + i % 3])
+        (made / f"办法{i:02d}.txt").write_text(
+            f"某某市促进产业发展若干措施（第{i}号）\n第一条 为促进发展，制定本措施。\n{body}\n"
+            f"第九条 本措施自2024年1月1日起施行，有效期至2025年12月31日。\n",
+            encoding="utf-8",
+        )
+    (root / "made" / "empty.txt").write_bytes(b"")
+    (root / "made" / "binary.txt").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    (root / "made" / "notes.xyz").write_text("不支持的格式", encoding="utf-8")
+    return root
+
+
+def _json(report) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads(render_json(report))
+
+
+@pytest.fixture(scope="module")
+def reference(folder: Path) -> dict:
+    return _json(scan_paths([str(folder)], Settings(as_of=AS_OF), jobs=1))
+
+
+def test_the_folder_exercises_findings_errors_and_expiry(reference: dict) -> None:
+    verdicts = {d["verdict"] for d in reference["documents"]}
+    assert {"error", "expired"} <= verdicts
+    assert any(d["findings"] for d in reference["documents"])
+    assert len(reference["documents"]) >= 25
+
+
+def test_two_processes_give_the_same_report(folder: Path, reference: dict,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import fairreview.run as run
+
+    monkeypatch.setattr(run, "MIN_DOCS_PER_JOB", 1)  # make sure the pool really runs on a small folder
+    seen: list[int] = []
+    real_pool = run.Runner._pool
+
+    def spy(self, order, workers):  # type: ignore[no-untyped-def]
+        seen.append(workers)
+        return real_pool(self, order, workers)
+
+    monkeypatch.setattr(run.Runner, "_pool", spy)
+    assert _json(scan_paths([str(folder)], Settings(as_of=AS_OF), jobs=2)) == reference
+    assert seen == [2]
+
+
+def test_cold_and_warm_cache_give_the_same_report(folder: Path, reference: dict, tmp_path: Path) -> None:
+    settings = Settings(as_of=AS_OF)
+    with Runner(settings, cache_dir=tmp_path) as cold:
+        assert _json(cold.scan([str(folder)], jobs=2)) == reference
+        assert cold.store is not None and cold.store.hits == 0
+    with Runner(settings, cache_dir=tmp_path) as warm:
+        assert _json(warm.scan([str(folder)], jobs=2)) == reference
+        assert warm.store is not None and warm.store.misses == 0
+        # unreadable files are not cached (read errors may be transient), everything else is
+        assert warm.store.hits == sum(1 for d in reference["documents"] if d["sha256"])
+
+
+def test_the_cli_report_is_the_same_for_jobs_and_cache(folder: Path, reference: dict, tmp_path: Path) -> None:
+    outs = []
+    for extra in (["--jobs", "1", "--no-cache"], ["--jobs", "2", "--cache-dir", str(tmp_path)],
+                  ["--jobs", "2", "--cache-dir", str(tmp_path)]):
+        out = tmp_path / "out.json"
+        res = CliRunner().invoke(main, ["scan", str(folder), "--format", "json", "--as-of", AS_OF,
+                                        "--no-decisions", "-o", str(out), *extra])
+        assert res.exit_code == 1, res.output  # findings
+        outs.append(json.loads(out.read_text(encoding="utf-8")))
+    assert outs[0] == outs[1] == outs[2]
+    assert [d["path"] for d in outs[0]["documents"]] == [d["path"] for d in reference["documents"]]
+
+
+def test_dask_cluster_gives_the_same_report(folder: Path, reference: dict) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        report = scan_paths([str(folder)], Settings(as_of=AS_OF), dask_client=client)
+    assert _json(report) == reference
