@@ -6,7 +6,7 @@
 Every scenario is a new ``fairreview scan`` process (imports, rules and model load included), timed by wall
 clock, with the peak RSS of its process tree measured two ways: the largest single process
 (``getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper process) and the sum over the tree, sampled from /proc
-every 20 ms. A stage profile (in-process, one job, timers around each pipeline step) says where the time
+every 50 ms. A stage profile (in-process, one job, timers around each pipeline step) says where the time
 goes. Results go to ``benchmarks/results/bench-<time>.{json,md}``; see benchmarks/README.md.
 """
 
@@ -38,45 +38,50 @@ WRAPPER = (
 
 
 # -- measuring one process -------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as fh:
+                out.extend(int(c) for c in fh.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _tree_rss_kb(pid: int) -> int:
-    """Sum of VmRSS over ``pid`` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as fh:
-                ppid, vm = 0, 0
-                for line in fh:
-                    if line.startswith("PPid:"):
-                        ppid = int(line.split()[1])
-                    elif line.startswith("VmRSS:"):
-                        vm = int(line.split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-            rss[int(entry)] = vm
-        except (OSError, ValueError):
-            continue
+    """Sum of VmRSS over ``pid`` and its descendants (Linux /proc; cheap: follows the children lists)."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, []))
+        total += _rss_kb(p)
+        stack.extend(_children(p))
     return total
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict[str, Any]:
     """Wall time, exit code and peak memory of ``cmd`` run in a fresh process."""
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *cmd], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, cwd=ROOT)
+                            stderr=subprocess.PIPE, env=env, cwd=cwd)
     peak_tree = 0
     sampling = sys.platform.startswith("linux")
     while proc.poll() is None:
         if sampling:
             peak_tree = max(peak_tree, _tree_rss_kb(proc.pid))
-        time.sleep(0.02)
+        time.sleep(0.05)
     wall = time.perf_counter() - start
     out, err = proc.communicate()
     info = json.loads(out.decode().strip().splitlines()[-1])
@@ -139,11 +144,11 @@ STAGES = [  # (module, attribute, stage): pipeline steps as pipeline.py calls th
 ]
 
 
-def stage_profile(corpus: Path) -> dict[str, Any]:
+def stage_profile(corpus: Path, code: Path = ROOT) -> dict[str, Any]:
     """One process, one job, no cache: CPU and wall seconds per pipeline step, by wrapping each step."""
     import importlib
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(code))
     from fairreview import Settings
     from fairreview.match import segmenter as seg_mod
     from fairreview.report.render import render_json
@@ -199,12 +204,12 @@ def stage_profile(corpus: Path) -> dict[str, Any]:
     }
 
 
-def import_time(python: str) -> float:
+def import_time(python: str, env: dict[str, str] | None, cwd: Path) -> float:
     """Wall seconds of ``import fairreview.cli`` in a new process (the floor of every CLI run)."""
     best = float("inf")
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run([python, "-c", "import fairreview.cli"], check=True, cwd=ROOT)
+        subprocess.run([python, "-c", "import fairreview.cli"], check=True, cwd=cwd, env=env)
         best = min(best, time.perf_counter() - t)
     return round(best, 3)
 
@@ -247,9 +252,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out = {name: work / f"{name}.json" for name in ("cold", "cold_cache", "rescan", "jobs1", "xN")}
     cache = work / "cache"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    env: dict[str, str] | None = None
+    if args.snapshot:  # freeze the code: on a shared checkout others' edits would invalidate the cache mid-run
+        snap = work / "snapshot"
+        shutil.copytree(ROOT / "fairreview", snap / "fairreview",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        if (ROOT / "lexicons").is_dir():
+            shutil.copytree(ROOT / "lexicons", snap / "lexicons")
+        env = {**os.environ, "PYTHONPATH": str(snap)}
+        results["snapshot"] = True
+    # Scans run from the work folder: no fairreview.toml of the checkout applies, and -m finds the snapshot.
     try:
         print("import time …", file=sys.stderr)
-        results["import_fairreview_cli_s"] = import_time(python)
+        results["import_fairreview_cli_s"] = import_time(python, env, work)
         steps = [
             ("cold", [str(corpus)], ["--no-cache", *jobs], "cold scan, new process, no cache"),
             ("cold_cache", [str(corpus)], ["--cache-dir", str(cache), *jobs], "cold scan writing the cache"),
@@ -258,7 +273,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         ]
         for name, paths, extra, what in steps:
             print(f"{name}: {what} …", file=sys.stderr)
-            m = measure(scan_cmd(python, paths, out[name], *extra))
+            m = measure(scan_cmd(python, paths, out[name], *extra), env, work)
             m.update(report_stats(out[name]), what=what)
             m["docs_per_s"] = round(m["documents"] / m["wall_s"], 1)
             m["chars_per_s"] = round(m["chars"] / m["wall_s"])
@@ -269,7 +284,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"x{args.repeat}: building the repeated corpus …", file=sys.stderr)
             big = repeated_corpus(corpus, args.repeat, work)
             print(f"x{args.repeat}: cold scan …", file=sys.stderr)
-            m = measure(scan_cmd(python, [str(big)], out["xN"], "--no-cache", *jobs))
+            m = measure(scan_cmd(python, [str(big)], out["xN"], "--no-cache", *jobs), env, work)
             m.update(report_stats(out["xN"]), what=f"cold scan of the corpus repeated {args.repeat}×, no cache")
             m["docs_per_s"] = round(m["documents"] / m["wall_s"], 1)
             m["chars_per_s"] = round(m["chars"] / m["wall_s"])
@@ -282,7 +297,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
         if not args.skip_profile:
             print("stage profile (in-process, one job) …", file=sys.stderr)
-            results["profile"] = stage_profile(corpus)
+            results["profile"] = stage_profile(corpus, work / "snapshot" if args.snapshot else ROOT)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["machine"]["load_at_end"] = os.getloadavg()
@@ -348,6 +363,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=None, help="--jobs for the scans (default: fairreview's default)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter with fairreview installed")
     ap.add_argument("--skip-profile", action="store_true")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="run a frozen copy of fairreview/ (for a checkout others are editing)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     args = ap.parse_args()
     if not Path(args.corpus).is_dir():

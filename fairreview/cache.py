@@ -94,11 +94,19 @@ def tree_digest(paths: Iterable[Path], suffixes: tuple[str, ...] | None = None) 
 
 
 @functools.lru_cache(maxsize=1)
-def code_digest() -> str:
-    """The fairreview code and package data, so a changed matcher or data file never serves stale results."""
-    h = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())  # unicodedata follows Python
+def package_digest() -> str:
+    """The fairreview code and package data (Dask workers must have the same to give the same results)."""
+    h = hashlib.sha256(f"{__version__}\0".encode())
     h.update(tree_digest([PACKAGE], suffixes=(".py",)).encode())
     h.update(tree_digest([PACKAGE / "data"]).encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Code, package data, Python and installed libraries: a changed matcher, data file or reader library
+    never serves stale results."""
+    h = hashlib.sha256(f"{package_digest()}\0{sys.version}\0".encode())  # unicodedata follows Python
     h.update("\0".join(_installed()).encode())
     return h.hexdigest()
 

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .cache import package_digest
 from .pipeline import Engine, read_bytes
 from .run import EngineSpec, Outcome, analyse_document, read_error_result
 from .settings import Settings
@@ -39,6 +40,9 @@ def _engine(spec: EngineSpec) -> Engine:
     with _LOCK:
         engine = _ENGINES.get(spec.token)
         if engine is None:
+            if spec.package and spec.package != package_digest():
+                raise RuntimeError("Dask 工作节点上的 fairreview 与发起排查的机器不同（版本、代码或数据文件），"
+                                   "结果将不一致：请在所有节点安装同一版本")
             _ENGINES.clear()  # a new run (other rules or settings) replaces the old Engine
             engine = _ENGINES[spec.token] = spec.build()
         return engine

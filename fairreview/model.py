@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -12,6 +13,7 @@ VERDICT_ZH = {"retain": "保留", "amend": "修改", "repeal": "废止", "expire
 SEVERITY_ZH = {"error": "明显违反", "warning": "疑似", "info": "提示"}
 
 
+@functools.cache
 def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls))
 

@@ -19,13 +19,25 @@ import hashlib
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .cache import CacheError, ResultCache, default_cache_dir, lexicon_key, run_key, selection_key, summarize
+from .cache import (
+    CacheError,
+    ResultCache,
+    default_cache_dir,
+    lexicon_key,
+    package_digest,
+    run_key,
+    selection_key,
+    summarize,
+)
 from .conclude import conclude
 from .match.lexicon import Lexicon, LexiconError, load
 from .match.segmenter import SegmenterError
@@ -41,6 +53,9 @@ if TYPE_CHECKING:  # pragma: no cover
 MIN_DOCS_PER_JOB = 8
 #: Review dates that bracket every real one: a conclusion equal at both does not depend on ``as_of``.
 EARLIEST, LATEST = "0001-01-01", "9999-12-31"
+#: Documents queued per worker process: enough to keep it busy, few enough to keep memory flat.
+IN_FLIGHT = 4
+CRASHED = "分析该文件的进程意外退出（文件可能触发了解析库的缺陷），已跳过；请人工查看此文件"
 #: Errors that are the run's fault, not one document's: they end the scan (exit code 2 in the CLI).
 FATAL = (LexiconError, SegmenterError, MemoryError)
 
@@ -117,6 +132,7 @@ class EngineSpec:
     settings: Settings
     lexicon: Lexicon
     token: str
+    package: str = ""  # cache.package_digest() where the run started: workers must run the same code
 
     def build(self) -> Engine:
         return Engine(self.settings, lexicon=self.lexicon)
@@ -250,7 +266,7 @@ class Runner:
 
     def spec(self) -> EngineSpec:
         rules = self._engine.lexicon if self._engine is not None else self._base_lexicon()
-        return EngineSpec(self.settings, rules, self.run_key)
+        return EngineSpec(self.settings, rules, self.run_key, package_digest())
 
     def report(self, documents: list[DocumentResult]) -> Report:
         if self._engine is not None:
@@ -274,16 +290,17 @@ class Runner:
                     docs[i] = read_error_result(path, error, as_of)
                     bar.advance()
                     continue
-                size = _size(path)
-                if store is not None:
-                    data = read_bytes(path, self.settings.max_bytes)
-                    if isinstance(data, bytes):
-                        hit = store.get(self.run_key, path, hashlib.sha256(data).hexdigest(), as_of)
-                        if hit is not None:
-                            docs[i] = hit
-                            bar.advance()
-                            continue
-                todo.append(Task(i, path, size))
+                if store is None:
+                    todo.append(Task(i, path, _size(path)))
+                    continue
+                data = read_bytes(path, self.settings.max_bytes)
+                if isinstance(data, bytes):
+                    hit = store.get(self.run_key, path, hashlib.sha256(data).hexdigest(), as_of)
+                    if hit is not None:
+                        docs[i] = hit
+                        bar.advance()
+                        continue
+                todo.append(Task(i, path, len(data)))
             for index, outcome in self._compute(todo, jobs, dask_client):
                 docs[index] = outcome.result
                 if store is not None and outcome.cacheable:
@@ -316,22 +333,55 @@ class Runner:
         yield from self._pool(order, workers)
 
     def _pool(self, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
+        """Worker processes, at most ``IN_FLIGHT`` documents each queued (memory stays flat at any scale).
+
+        A worker that dies (a native reader library crashing on a hostile file) breaks the pool: the
+        documents it may have held are then run again one at a time in a fresh one-process pool, and the one
+        that kills its process again is reported as an error; the scan goes on.
+        """
         global _WORKER_ENGINE
         method = _start_method()
         ctx = multiprocessing.get_context(method)
         spec: EngineSpec | None = None
         if method == "fork":
             _WORKER_ENGINE = self.engine  # the children inherit it, built once
+            if any(p.word for r in self.engine.lexicon.rules for p in r.patterns):
+                # a rule needs word boundaries: load the segmenter once here, the workers share its pages
+                getattr(self.engine.matcher, "segmenter", None)
         else:
             spec = self.spec()
-        chunk = max(1, min(8, len(order) // (workers * 16)))
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(spec,))
+        pending: deque[Task] = deque(order)
+        suspects: deque[Task] = deque()
         try:
-            yield from pool.imap_unordered(_work, [(t.index, t.path) for t in order], chunksize=chunk)
-            pool.close()
+            while pending or suspects:
+                isolate = bool(suspects)
+                queue = suspects if isolate else pending
+                size = 1 if isolate else workers
+                broken: list[Task] = []
+                with ProcessPoolExecutor(size, mp_context=ctx, initializer=_init_worker,
+                                         initargs=(spec,)) as pool:
+                    inflight: dict[Future[tuple[int, Outcome]], Task] = {}
+                    while (queue or inflight) and not broken:
+                        while queue and len(inflight) < size * IN_FLIGHT:
+                            t = queue.popleft()
+                            inflight[pool.submit(_work, (t.index, t.path))] = t
+                        done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            task = inflight.pop(future)
+                            try:
+                                result = future.result()
+                            except BrokenProcessPool:
+                                broken.append(task)
+                                continue
+                            yield result
+                    broken.extend(inflight.values())
+                if broken and isolate:  # alone in its process and it died again: this document is the cause
+                    for t in broken:
+                        yield t.index, Outcome(read_error_result(t.path, CRASHED, self.settings.as_of),
+                                               cacheable=False)
+                elif broken:
+                    suspects.extend(sorted(broken, key=lambda t: t.index))
         finally:
-            pool.terminate()
-            pool.join()
             _WORKER_ENGINE = None
 
     def close(self) -> None:

@@ -59,4 +59,8 @@ def run_scan(runner: Runner, paths: list[str], jobs: int | None = None, quiet: b
         _fail(str(exc))
         raise
     with client:
-        return runner.scan(paths, progress=not quiet, dask_client=client)
+        try:
+            return runner.scan(paths, progress=not quiet, dask_client=client)
+        except RuntimeError as exc:  # e.g. workers with another fairreview
+            _fail(str(exc))
+            raise

@@ -12,7 +12,8 @@ Segmenters:
   fairreview      the shipped model as the project loads it (``fairreview.match.segmenter.load_segmenter``:
                   spaCy's zh tokenizer, which also applies spacy-pkuseg's bundled post-processing dictionary)
   model-raw       the same weights through ``spacy_pkuseg.pkuseg(..., user_dict=None)``: no dictionary
-  jieba           the reference: jieba's bundled dictionary, HMM on, the lexicon terms as forced words
+  jieba           the reference: jieba's bundled dictionary, HMM on, the forced lexicon terms the model
+                  was trained with (its meta.json)
   char            one token per character (what the scanner uses without a model)
   pkuseg-default  pkuseg's ``default`` ("mixed") model from the old ``pkuseg`` wheel, only with
                   --pkuseg-default DIR; trained on research-only corpora: for comparison, never shipped
@@ -73,7 +74,9 @@ def _load(name: str, model: Path, pkuseg_default: Path | None, lexicons: Path, t
         assert pkuseg_default is not None
         return spacy_pkuseg.pkuseg(str(pkuseg_default), user_dict="default").cut
     if name == "jieba":
-        tok = ts.make_labeler(ts.lexicon_terms(lexicons), tmp)
+        meta = model / "meta.json"  # the labeler the model was trained against: same forced terms
+        has_terms = "forced_terms" in json.loads(meta.read_text(encoding="utf-8"))
+        tok = ts.make_labeler(ts.forced_terms(lexicons, meta if has_terms else None, tmp), tmp)
         return lambda text: ts.jieba_words(tok, text)
     if name == "char":
         return list

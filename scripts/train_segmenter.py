@@ -47,6 +47,10 @@ MODEL_FILES = ("features.msgpack", "weights.npz")
 MAX_MODEL_BYTES = 40 * 1024 * 1024
 
 #: Terms are taken inside these keys' values: a rule's patterns, and the rule itself for its ``exceptions``.
+#: Localisers, and function words jieba's dictionary tags ``n``: not parts of a two-word compound.
+NOT_COMPOUND_PARTS = frozenset(
+    [*"内外中上下前后间里", "依法", "全部", "方可", "全额", "全国", "国家", "部分", "规定", "符合国家"]
+)
 PATTERN_KEYS = frozenset({"pattern", "patterns", "rules"})
 TERM_KEYS = frozenset({"any", "all", "seq", "not", "exceptions"})
 TERM_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,8}")
@@ -163,12 +167,43 @@ def _collect_terms(node: Any, in_pattern: bool, out: set[str]) -> None:
             _collect_terms(item, in_pattern, out)
 
 
-def forced_terms(lexicon_dir: Path, terms_from: Path | None) -> list[str]:
-    """The lexicon terms, or the exact list a previous model recorded in its meta.json (to reproduce it)."""
-    if terms_from is None:
-        return lexicon_terms(lexicon_dir)
-    meta = json.loads(terms_from.read_text(encoding="utf-8"))
-    return sorted(str(t) for t in meta["forced_terms"])
+def forced_terms(lexicon_dir: Path, terms_from: Path | None, cache_dir: Path) -> list[str]:
+    """The lexicon terms that are true words, or the exact list a previous model recorded in its meta.json."""
+    if terms_from is not None:
+        meta = json.loads(terms_from.read_text(encoding="utf-8"))
+        return sorted(str(t) for t in meta["forced_terms"])
+    return true_words(lexicon_terms(lexicon_dir), cache_dir)
+
+
+def true_words(candidates: Iterable[str], cache_dir: Path) -> list[str]:
+    """Keep the candidates that are words, not phrases. Lexicon terms are often phrases ("不得限制", "中抽取",
+    "与本地企业相同"); forcing those would teach the model to glue function words to content words. A term
+    is a true word when jieba's dictionary lists it, or when it is a compound of exactly two dictionary words
+    both tagged plain noun ``n`` there ("供应商库", "纳税大户", "企业所得税"), neither a localiser nor a
+    function word the dictionary mistags as a noun."""
+    tok = make_labeler([], cache_dir)
+    tags = dictionary_tags()
+    out = []
+    for term in candidates:
+        if tok.FREQ.get(term, 0) > 0:
+            out.append(term)
+            continue
+        parts = list(tok.cut(term, HMM=False))
+        if len(parts) == 2 and all(tags.get(p) == "n" and p not in NOT_COMPOUND_PARTS for p in parts):
+            out.append(term)
+    return sorted(out)
+
+
+def dictionary_tags() -> dict[str, str]:
+    import jieba
+
+    tags: dict[str, str] = {}
+    with (Path(jieba.__file__).resolve().parent / "dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) == 3:
+                tags[fields[0]] = fields[2]
+    return tags
 
 
 def terms_digest(terms: Sequence[str]) -> str:
@@ -399,15 +434,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     split = split_corpus(shared, args.seed, args.heldout_policies, args.heldout_regulations)
     if not split.train or not split.heldout:
         raise SystemExit(f"no corpus under {shared}/corpus (regulations/*.md, policies/*.txt)")
-    terms = forced_terms(args.lexicons, args.terms_from)
-    log.info(
-        "documents: %d train, %d held out; %d lexicon terms forced",
-        len(split.train),
-        len(split.heldout),
-        len(terms),
-    )
-
     with tempfile.TemporaryDirectory(prefix="fairreview-seg-") as tmp_name:
+        terms = forced_terms(args.lexicons, args.terms_from, Path(tmp_name))
+        log.info(
+            "documents: %d train, %d held out; %d lexicon terms forced",
+            len(split.train),
+            len(split.heldout),
+            len(terms),
+        )
         work = args.work.resolve() if args.work else Path(tmp_name)
         work.mkdir(parents=True, exist_ok=True)
         tok = make_labeler(terms, Path(tmp_name))

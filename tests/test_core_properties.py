@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,10 +48,7 @@ def test_finding_text_is_the_slice(parts: list[str], sep: str) -> None:
         assert 0 <= f.start < f.end <= len(text)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(EXAMPLES), st.sampled_from(["", *LAWFUL]))
-def test_bu_de_before_trigger_removes_the_finding(example: tuple[str, str], prefix: str) -> None:
-    code, sentence = example
+def _check_negation(code: str, sentence: str, prefix: str) -> None:
     text = prefix + ("\n" if prefix else "") + sentence
     before = [f for f in _scan(text).findings if f.rule == code and f.flags()]
     assert before, f"{code} should flag its own violation example: {sentence}"
@@ -59,6 +57,17 @@ def test_bu_de_before_trigger_removes_the_finding(example: tuple[str, str], pref
         negated = text[:pos] + "不得" + text[pos:]
         after = [g for g in _scan(negated).findings if g.rule == code and g.flags()]
         assert not any(g.start <= pos < g.end for g in after), (negated, after)
+
+
+@pytest.mark.parametrize(("code", "sentence"), EXAMPLES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(EXAMPLES)])
+def test_bu_de_before_trigger_of_every_example(code: str, sentence: str) -> None:
+    _check_negation(code, sentence, "")
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(EXAMPLES), st.sampled_from(LAWFUL))
+def test_bu_de_before_trigger_in_context(example: tuple[str, str], prefix: str) -> None:
+    _check_negation(example[0], example[1], prefix)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

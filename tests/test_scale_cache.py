@@ -66,7 +66,9 @@ def _scan(docs: Path, cache: Path | None, **settings: object) -> tuple[dict, Run
 
 
 def test_document_result_round_trips_exactly(engine) -> None:  # type: ignore[no-untyped-def]
-    report = scan_paths([str(FIXTURES / "policies"), str(FIXTURES / "formats")], engine=engine)
+    formats = FIXTURES / "formats"
+    report = scan_paths([str(FIXTURES / "policies"), str(formats / "notice.docx"), str(formats / "notice.html"),
+                         str(formats / "bad" / "encrypted.docx")], engine=engine)
     assert any(d.findings for d in report.documents) and any(d.error for d in report.documents)
     for doc in report.documents:
         doc.extra["final_verdict"] = "retain"  # what the review step adds later must survive too

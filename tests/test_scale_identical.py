@@ -113,3 +113,26 @@ def test_dask_cluster_gives_the_same_report(folder: Path, reference: dict) -> No
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         report = scan_paths([str(folder)], Settings(as_of=AS_OF), dask_client=client)
     assert _json(report) == reference
+
+
+def test_a_document_that_kills_its_worker_is_reported_and_the_scan_goes_on(
+        folder: Path, reference: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import fairreview.run as run
+    from fairreview.read import registry
+
+    if run._start_method() != "fork":
+        pytest.skip("the crashing reader is registered in this process; only forked workers inherit it")
+
+    def crash(data: bytes, name: str) -> None:
+        os._exit(70)  # what a segfault in a native reader library looks like from the parent
+
+    monkeypatch.setitem(registry.READERS, ".crash", crash)
+    monkeypatch.setattr(run, "MIN_DOCS_PER_JOB", 1)
+    bad = tmp_path / "zz-bad.crash"
+    bad.write_bytes(b"anything")
+    report = _json(scan_paths([str(folder), str(bad)], Settings(as_of=AS_OF), jobs=2))
+    *others, last = report["documents"]
+    assert last["path"] == str(bad) and last["verdict"] == "error" and last["error"] == run.CRASHED
+    assert others == reference["documents"]

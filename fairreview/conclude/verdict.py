@@ -37,7 +37,8 @@ def conclude(doc: DocumentResult, structure: Structure | None, as_of: str) -> No
         return
     flagged = doc.flagged
     for f in flagged:
-        reasons.append(f"{f.location}：{f.title}（{SEVERITY_ZH[f.severity]}，依据 {'、'.join(f.provisions)}）")
+        basis = f"，依据 {'、'.join(f.provisions)}" if f.provisions else ""
+        reasons.append(f"{f.location}：{f.title}（{SEVERITY_ZH[f.severity]}{basis}）")
     infos = [f for f in doc.findings if f.severity == "info"]
     if not flagged:
         doc.verdict = "retain"
@@ -45,8 +46,10 @@ def conclude(doc: DocumentResult, structure: Structure | None, as_of: str) -> No
         if infos:
             doc.reasons.append(f"另有 {len(infos)} 处提示，建议人工复核")
         return
-    title_hits = [f for f in flagged if f.location == "标题"]
-    clause_ids = {f.extra.get("clause") for f in flagged if f.location != "标题"}
+    title_hits = [f for f in flagged if f.location == "标题" and not f.rule.startswith("LG")]
+    # Only restriction findings weigh toward 废止; an outdated citation (LG) is always a 修改 matter.
+    clause_ids = {f.extra.get("clause") for f in flagged if f.location != "标题" and not f.rule.startswith("LG")}
+    clause_ids.discard(None)
     operative = _operative(structure) if structure else set()
     share = len(clause_ids) / len(operative) if operative else 0.0
     if title_hits:

@@ -30,6 +30,8 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def _cn_number(n: int) -> str:
+    if n >= 100:  # only in malformed layouts (hundreds of paragraphs in one article); digits are clearer
+        return str(n)
     if n < 10:
         return _CN_DIGITS[n]
     tens, ones = divmod(n, 10)
@@ -123,7 +125,7 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
         loc = "".join(d for m, d, _ in stack if m.kind not in ("part", "chapter", "section"))
         if not loc:
             chapter = "".join(d for _, d, _ in stack)
-            loc = chapter or f"正文第{_cn_number(body_para) if body_para < 100 else body_para}段"
+            loc = chapter or f"正文第{_cn_number(body_para)}段"
         clauses.append(Clause(start, end, loc, heading=marker.text if marker else "", level=level, parent=parent))
         in_article = any(m[0].kind == "article" for m in stack)
         clause_article.append(article_idx if in_article else None)
