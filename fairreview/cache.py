@@ -7,13 +7,14 @@ under exactly that: the SHA-256 of the bytes (never the mtime), the path as scan
   invalidates everything: safe for a checkout under development),
 - a fingerprint of the *selected* rules' result-relevant fields (editing a rule's examples or notes, or a
   rule outside ``--select``, invalidates nothing; editing a selected rule invalidates every result of it),
-- every setting except ``as_of`` (the selection too: besides choosing rules it filters other findings),
+- every setting (the selection too: besides choosing rules it filters other findings),
 - the segmenter id and the model files' sizes and times.
 
-``as_of`` only moves the conclusion of a document that carries dates. A result whose conclusion is the
-same at the earliest and latest possible review dates is stored without a date and served for any
-``as_of``; any other result is served only for the ``as_of`` it was computed with (see
-:func:`fairreview.run.as_of_free`). Results read back are identical to a fresh scan.
+and the review date ``as_of``, which is checked per row rather than being part of the run key: a new
+date replaces a document's row instead of adding one, so the cache does not grow day by day. (Only the
+conclusion of documents with an expiry and superseded-citation findings depend on it, but those steps
+belong to other modules and may grow; a result reused across dates would have to be proven independent of
+the date, which only a second full analysis can do.) Results read back are identical to a fresh scan.
 
 The store is one SQLite file (WAL, so concurrent scans by one user are safe) in a per-user cache folder,
 never in the scanned folder. A cache that cannot be opened never stops a scan: it is reported and skipped.
@@ -42,7 +43,7 @@ from .match.lexicon import Lexicon, builtin_dir
 from .model import DocumentResult
 from .settings import Settings
 
-SCHEMA = 1
+SCHEMA = 2
 CACHE_FILE = "cache.sqlite3"
 PACKAGE = Path(__file__).resolve().parent
 #: Files larger than this are fingerprinted by size and modification time instead of content (model weights).
@@ -179,7 +180,7 @@ def summarize(lexicon: Lexicon) -> dict[str, Any]:
 def run_key(settings: Settings, rules: str, segmenter: str) -> str:
     """Everything besides the bytes, the path and ``as_of`` that a result depends on (``rules`` is the
     :func:`rules_fingerprint` of the selected rules)."""
-    # lexicon_dirs only matter through the rules they hold (fingerprinted); as_of: see the module docstring
+    # lexicon_dirs only matter through the rules they hold (fingerprinted); as_of is checked per row
     other = {k: v for k, v in settings.to_dict().items() if k not in ("as_of", "lexicon_dirs")}
     parts = {
         "schema": SCHEMA,
@@ -201,7 +202,7 @@ class ResultCache:
         self.directory = Path(directory)
         self.path = self.directory / CACHE_FILE
         self.hits = self.misses = self.writes = 0
-        self._pending: list[tuple[str, str, str, str | None, str, float]] = []
+        self._pending: list[tuple[str, str, str, str, str, float]] = []
         self._run_keys: set[str] = set()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -211,7 +212,7 @@ class ResultCache:
             self.db.executescript(
                 """
                 CREATE TABLE IF NOT EXISTS results (
-                    run_key TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, as_of TEXT,
+                    run_key TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, as_of TEXT NOT NULL,
                     doc TEXT NOT NULL, PRIMARY KEY (run_key, path));
                 CREATE TABLE IF NOT EXISTS runs (run_key TEXT PRIMARY KEY, used REAL NOT NULL);
                 CREATE TABLE IF NOT EXISTS lexicons (
@@ -272,7 +273,7 @@ class ResultCache:
             ).fetchone()
         except sqlite3.Error:
             row = None
-        if row is None or row[0] != sha256 or (row[1] is not None and row[1] != as_of):
+        if row is None or row[0] != sha256 or row[1] != as_of:
             self.misses += 1
             return None
         try:
@@ -283,8 +284,8 @@ class ResultCache:
         self.hits += 1
         return doc
 
-    def put(self, key: str, doc: DocumentResult, as_of: str | None) -> None:
-        """Store ``doc`` (its ``sha256`` is the content key); ``as_of`` None: valid for any review date."""
+    def put(self, key: str, doc: DocumentResult, as_of: str) -> None:
+        """Store ``doc`` (its ``sha256`` is the content key), computed for review date ``as_of``."""
         if doc.sha256 is None:
             return
         self._run_keys.add(key)

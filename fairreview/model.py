@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -13,9 +12,14 @@ VERDICT_ZH = {"retain": "保留", "amend": "修改", "repeal": "废止", "expire
 SEVERITY_ZH = {"error": "明显违反", "warning": "疑似", "info": "提示"}
 
 
-@functools.cache
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 def _field_names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
 
 
 @dataclass

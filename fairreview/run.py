@@ -14,15 +14,11 @@ Whatever the route, results are put back in walk order, so the report is the sam
 
 from __future__ import annotations
 
-import copy
 import hashlib
-import multiprocessing
 import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,17 +38,17 @@ from .conclude import conclude
 from .match.lexicon import Lexicon, LexiconError, load
 from .match.segmenter import SegmenterError
 from .model import DocumentResult, Report
-from .pipeline import Analysis, Engine, collect, read_bytes, segmenter_id
+from .pipeline import Engine, collect, read_bytes, segmenter_id
 from .progress import Progress
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
+
     from distributed import Client
 
 #: Fewer documents than this per worker process do not pay for starting the pool.
 MIN_DOCS_PER_JOB = 8
-#: Review dates that bracket every real one: a conclusion equal at both does not depend on ``as_of``.
-EARLIEST, LATEST = "0001-01-01", "9999-12-31"
 #: Documents queued per worker process: enough to keep it busy, few enough to keep memory flat.
 IN_FLIGHT = 4
 CRASHED = "分析该文件的进程意外退出（文件可能触发了解析库的缺陷），已跳过；请人工查看此文件"
@@ -73,27 +69,7 @@ class Outcome:
     """A result plus what the cache needs to know about it."""
 
     result: DocumentResult
-    as_of_free: bool = False  # the conclusion is the same for every review date
-    cacheable: bool = True
-
-
-def as_of_free(analysis: Analysis, as_of: str) -> bool:
-    """Whether the conclusion (the only step that reads ``as_of``) is the same at the earliest and the
-    latest review dates, so the cached result may be served for any ``as_of``. Dates only move a document
-    one way (in force → expired), so equal ends mean equal everywhere in between."""
-    doc = analysis.result
-    reference = doc.to_dict()
-    for probe in (EARLIEST, LATEST):
-        if probe == as_of:
-            continue
-        trial = copy.deepcopy(doc)
-        try:
-            conclude(trial, analysis.structure, probe)
-        except Exception:  # a conclusion step that needs more than this: be safe, key on as_of
-            return False
-        if trial.to_dict() != reference:
-            return False
-    return True
+    cacheable: bool = True  # not for read errors (may be transient) or a crashed analysis
 
 
 def read_error_result(path: str, error: str, as_of: str) -> DocumentResult:
@@ -118,7 +94,7 @@ def analyse_document(engine: Engine, path: str, data: bytes | str | None = None)
                              error=f"分析时发生内部错误（{type(exc).__name__}: {exc}）")
         conclude(doc, None, engine.settings.as_of)
         return Outcome(doc, cacheable=False)
-    return Outcome(analysis.result, as_of_free(analysis, engine.settings.as_of))
+    return Outcome(analysis.result)
 
 
 @dataclass(frozen=True)
@@ -155,6 +131,8 @@ def _work(task: tuple[int, str]) -> tuple[int, Outcome]:
 
 
 def _start_method() -> str:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     # fork shares the parent's Engine (automaton, segmenter) page by page; macOS libraries fork badly
     return "fork" if "fork" in methods and sys.platform.startswith("linux") else "spawn"
@@ -304,7 +282,7 @@ class Runner:
             for index, outcome in self._compute(todo, jobs, dask_client):
                 docs[index] = outcome.result
                 if store is not None and outcome.cacheable:
-                    store.put(self.run_key, outcome.result, None if outcome.as_of_free else as_of)
+                    store.put(self.run_key, outcome.result, as_of)
                 bar.advance()
         finally:
             bar.close()
@@ -340,6 +318,10 @@ class Runner:
         that kills its process again is reported as an error; the scan goes on.
         """
         global _WORKER_ENGINE
+        import multiprocessing  # imported here: a re-scan served from the cache never needs it
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        from concurrent.futures.process import BrokenProcessPool
+
         method = _start_method()
         ctx = multiprocessing.get_context(method)
         spec: EngineSpec | None = None

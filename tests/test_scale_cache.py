@@ -100,18 +100,17 @@ def test_a_changed_file_is_scanned_again(docs: Path, tmp_path: Path) -> None:
     assert warm == json.loads(render_json(scan_paths([str(docs)], Settings(as_of="2026-11-27"))))
 
 
-def test_a_new_review_date_reconcludes_only_documents_with_dates(docs: Path, tmp_path: Path) -> None:
+def test_a_new_review_date_is_never_served_an_old_result(docs: Path, tmp_path: Path) -> None:
     before, _, _ = _scan(docs, tmp_path / "c", as_of="2025-06-01")
-    runner = Runner(Settings(as_of="2026-06-01"), cache_dir=tmp_path / "c")
-    with runner:
-        assert runner.store is not None
-        store = runner.store
-        after = json.loads(render_json(runner.scan([str(docs)], jobs=1)))
+    after, _, (hits, misses) = _scan(docs, tmp_path / "c", as_of="2026-06-01")
     assert after == json.loads(render_json(scan_paths([str(docs)], Settings(as_of="2026-06-01"))))
-    verdicts = {Path(d["path"]).name: d["verdict"] for d in after["documents"]}
-    assert verdicts["期限办法.txt"] == "expired"
+    assert hits == 0 and misses == len(after["documents"])
+    verdict = {Path(d["path"]).name: d["verdict"] for d in after["documents"]}
+    assert verdict["期限办法.txt"] == "expired"
     assert {Path(d["path"]).name: d["verdict"] for d in before["documents"]}["期限办法.txt"] != "expired"
-    assert store.misses == 1 and store.hits == len(after["documents"]) - 1
+    # the old date again: its results were replaced, not kept beside the new ones (the cache does not grow)
+    _, _, (hits, _) = _scan(docs, tmp_path / "c", as_of="2025-06-01")
+    assert hits == 0
 
 
 def test_lexicon_edits_invalidate_exactly_the_results_they_change(docs: Path, tmp_path: Path) -> None:

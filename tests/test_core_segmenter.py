@@ -1,0 +1,44 @@
+"""Word segmentation: the shipped pkuseg model is the default, loads offline, and decides word boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairreview import Engine, Settings
+from fairreview.match.segmenter import SegmenterError, load_segmenter, shipped_model_available
+from fairreview.model import DocumentResult
+
+pytestmark = pytest.mark.skipif(not shipped_model_available(), reason="the shipped segmentation model is missing")
+
+JAPAN = "第五条 投标人具有日本市场出口业绩的，每项得2分。"
+LOCAL = "第五条 投标人在本市设有售后服务机构的，得3分。"
+
+
+def _rules(segmenter: str, text: str) -> set[str]:
+    engine = Engine(Settings(segmenter=segmenter, as_of="2026-11-27"))
+    doc = engine.analyse_text(text, DocumentResult(path="<t>")).result
+    return {f.rule for f in doc.findings if f.flags()}
+
+
+def test_shipped_model_is_the_default_and_named() -> None:
+    engine = Engine(Settings())
+    assert engine.segmenter_id.startswith("pkuseg:fairreview-policy-seg@")
+
+
+def test_model_segments_policy_words() -> None:
+    seg = load_segmenter("pkuseg")
+    text = "在本市注册的企业进入日本市场"
+    words = [text[a:b] for a, b in seg.spans(text)]
+    assert "本市" in words and "日本" in words and "市场" in words
+
+
+def test_word_boundaries_decide_place_words() -> None:
+    assert "FL301" in _rules("char", JAPAN)  # characters alone see 本市 inside 日本市场
+    assert "FL301" not in _rules("auto", JAPAN)
+    assert "FL301" in _rules("auto", LOCAL)
+    assert "FL301" in _rules("char", LOCAL)
+
+
+def test_bad_model_dir_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(SegmenterError, match="pkuseg"):
+        load_segmenter("pkuseg", str(tmp_path))
