@@ -28,7 +28,8 @@ def main() -> int:
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--threshold", type=float, default=65.0)
     args = ap.parse_args()
-    dev = [json.loads(line)["text"] for line in open(args.shared / "eval" / "dev.jsonl", encoding="utf-8")]
+    lines = (args.shared / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    dev = [json.loads(line)["text"] for line in lines if line.strip()]
     corpus = "\n".join(
         p.read_text(encoding="utf-8", errors="replace")
         for p in sorted((args.shared / "corpus").glob("*/*"))
