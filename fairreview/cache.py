@@ -167,7 +167,9 @@ def model_digest(settings: Settings) -> str:
 
 
 def selection_key(settings: Settings) -> str:
-    parts = [lexicon_key(settings), settings.select, settings.ignore]
+    """Key of a run's summary: the rules, their selection, and the segmenter whose id the report names."""
+    parts = [lexicon_key(settings), settings.select, settings.ignore, settings.segmenter, settings.pkuseg_model,
+             model_digest(settings)]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 

@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .cache import package_digest
-from .pipeline import Engine, read_bytes
+from .read.files import read_bytes
 from .run import EngineSpec, Outcome, analyse_document, read_error_result
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
+
+    from .pipeline import Engine
 
 #: A task carries up to this many documents or bytes: fewer scheduler round trips, still fine-grained.
 BATCH_DOCS = 16

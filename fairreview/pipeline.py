@@ -21,7 +21,7 @@ from .match.segmenter import SHIPPED_MODEL_DIR, Segmenter, default_segmenter_nam
 from .model import DocumentResult, Finding, Report, Structure
 from .precedent import attach as attach_precedents
 from .read import ReadError, extract, normalize
-from .read.files import walk
+from .read.files import read_bytes, walk  # noqa: F401  (read_bytes: also imported from here)
 from .settings import Settings
 from .structure import parse
 
@@ -123,24 +123,6 @@ class Engine:
     # -- many documents --------------------------------------------------------------------------------
     def report(self, documents: list[DocumentResult]) -> Report:
         return Report(__version__, self.lexicon.version, self.segmenter_id, documents, as_of=self.settings.as_of)
-
-
-def read_bytes(path: str, max_bytes: int) -> bytes | str:
-    """The file's bytes, or a Chinese error message. Never follows a path outside what was given."""
-    try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            return f"文件过大（{size} 字节，上限 {max_bytes} 字节，可用 --max-size 调整）"
-        with open(path, "rb") as fh:
-            return fh.read(max_bytes + 1)
-    except IsADirectoryError:
-        return "这是文件夹，不是文件"
-    except PermissionError:
-        return "没有读取权限"
-    except FileNotFoundError:
-        return "文件不存在"
-    except OSError as exc:
-        return f"无法读取文件：{exc.strerror or exc}"
 
 
 def collect(paths: list[str]) -> list[tuple[str, str | None]]:

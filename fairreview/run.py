@@ -38,14 +38,16 @@ from .conclude import conclude
 from .match.lexicon import Lexicon, LexiconError, load
 from .match.segmenter import SegmenterError
 from .model import DocumentResult, Report
-from .pipeline import Engine, collect, read_bytes, segmenter_id
 from .progress import Progress
+from .read.files import read_bytes, walk
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future
 
     from distributed import Client
+
+    from .pipeline import Engine
 
 #: Fewer documents than this per worker process do not pay for starting the pool.
 MIN_DOCS_PER_JOB = 8
@@ -111,6 +113,8 @@ class EngineSpec:
     package: str = ""  # cache.package_digest() where the run started: workers must run the same code
 
     def build(self) -> Engine:
+        from .pipeline import Engine
+
         return Engine(self.settings, lexicon=self.lexicon)
 
 
@@ -216,11 +220,17 @@ class Runner:
                 key = selection_key(self.settings)
                 self._summary = self.store.get_summary(key)
                 if self._summary is None:
-                    self._summary = summarize(self.lexicon)
+                    self._summary = self._summarize()
                     self.store.put_summary(key, self._summary)
             else:
-                self._summary = summarize(self.lexicon)
+                self._summary = self._summarize()
         return self._summary
+
+    def _summarize(self) -> dict[str, Any]:
+        from .pipeline import segmenter_id
+
+        segmenter = self._engine.segmenter_id if self._engine is not None else segmenter_id(self.settings)
+        return {**summarize(self.lexicon), "segmenter": segmenter}
 
     @property
     def rule_codes(self) -> list[str]:
@@ -229,12 +239,16 @@ class Runner:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from .pipeline import Engine  # the analysis modules load only when a document needs them
+
             self._engine = Engine(self.settings, lexicon=self._base_lexicon())
         return self._engine
 
     @property
     def segmenter(self) -> str:
-        return self._engine.segmenter_id if self._engine is not None else segmenter_id(self.settings)
+        if self._engine is not None:
+            return self._engine.segmenter_id
+        return str(self.summary["segmenter"])
 
     @property
     def run_key(self) -> str:
@@ -255,7 +269,7 @@ class Runner:
     # the scan
     def scan(self, paths: list[str], *, jobs: int | None = 1, progress: bool = False,
              dask_client: Client | None = None) -> Report:
-        entries = collect(list(paths))
+        entries = [(e.path, e.error) for e in walk(list(paths))]
         self.exclude_scanned(paths)
         store = self.store
         as_of = self.settings.as_of

@@ -77,11 +77,23 @@ class Matcher:
         self._segmenter_factory = segmenter
         self._segmenter: Segmenter | None = None
         self.by_trigger: dict[str, list[tuple[Rule, Pattern]]] = defaultdict(list)
+        # Necessary conditions checked on the set of terms a sentence contains, before any string work:
+        # every later sequence step and (sentence scope) every co-occurrence group must be present, and no
+        # sentence-scope exclusion may be. One automaton over all terms answers all of them at once.
+        self.needs: dict[int, tuple[list[frozenset[str]], frozenset[str]]] = {}
+        terms: set[str] = set()
         for rule in lexicon.rules:
             for pat in rule.patterns:
                 for t in pat.triggers():
                     self.by_trigger[t].append((rule, pat))
-        self.index = TermIndex(set(self.by_trigger))
+                required = [frozenset(step) for step in pat.seq[1:]]
+                if pat.scope == "sentence":
+                    required += [frozenset(group) for group in pat.all]
+                excluded = frozenset(pat.not_) if pat.scope == "sentence" else frozenset()
+                self.needs[id(pat)] = (required, excluded)
+                terms |= pat.terms()
+        self.by_trigger = dict(self.by_trigger)
+        self.index = TermIndex(terms)
 
     @property
     def segmenter(self) -> Segmenter | None:
@@ -111,8 +123,12 @@ class Matcher:
                 continue
             candidates: dict[str, list[Pattern]] = {}
             rules: dict[str, Rule] = {}
+            present = hits.keys()
             for term in hits:
-                for rule, pat in self.by_trigger[term]:
+                for rule, pat in self.by_trigger.get(term, ()):
+                    required, excluded = self.needs[id(pat)]
+                    if excluded & present or not all(group & present for group in required):
+                        continue
                     pats = candidates.setdefault(rule.code, [])
                     if pat not in pats:
                         pats.append(pat)

@@ -76,6 +76,10 @@ def load_segmenter(name: str = "auto", model_dir: str | None = None) -> Segmente
     tokenizer: Any = nlp.tokenizer  # spaCy types it as a plain callable; it is a ChineseTokenizer
     try:
         tokenizer.initialize(pkuseg_model=str(path))
+        # spaCy's default ``pkuseg_user_dict="default"`` adds spacy-pkuseg's bundled 390K-word dictionary
+        # (dicts/default.pkl, built from pkuseg's research corpora) as a merge step after the model. It is
+        # not part of our model and lowers its agreement on policy text (docs/segmentation.md): switch it off.
+        tokenizer.pkuseg_seg.postprocesser.do_process = False
     except Exception as exc:  # spacy-pkuseg raises assorted errors for broken model files
         raise SegmenterError(f"无法加载 pkuseg 模型 {path}：{exc}") from exc
     return Segmenter(id=model_id(path), _nlp=nlp)

@@ -87,3 +87,21 @@ def _walk_dir(root: Path, extensions: set[str] | None) -> list[Entry]:
 
     visit(root)
     return found
+
+
+def read_bytes(path: str, max_bytes: int) -> bytes | str:
+    """The file's bytes, or a Chinese error message. Never follows a path outside what was given."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            return f"文件过大（{size} 字节，上限 {max_bytes} 字节，可用 --max-size 调整）"
+        with open(path, "rb") as fh:
+            return fh.read(max_bytes + 1)
+    except IsADirectoryError:
+        return "这是文件夹，不是文件"
+    except PermissionError:
+        return "没有读取权限"
+    except FileNotFoundError:
+        return "文件不存在"
+    except OSError as exc:
+        return f"无法读取文件：{exc.strerror or exc}"
