@@ -9,7 +9,7 @@ from collections.abc import Callable
 from tabulate import tabulate
 
 from ..facts.meta import meta_line
-from ..model import SEVERITY_ZH, VERDICT_ZH, Report
+from ..model import SEVERITY_ZH, VERDICT_ZH, Finding, Report
 from .csv_out import render_csv
 from .sarif import render_sarif
 from .text_width import excerpt, wrap
@@ -33,6 +33,12 @@ def _short_path(path: str) -> str:
     return os.path.relpath(path) if not path.startswith("<") else path
 
 
+def _headline(provisions: list[str]) -> list[str]:
+    fcr = [p for p in provisions if p.startswith("FCR-")]
+    other = [p for p in provisions if not p.startswith("FCR-")]
+    return fcr + other[:1]
+
+
 def render_table(report: Report, show_info: bool = False) -> str:
     from ..review.status import baselined, status_label
 
@@ -52,22 +58,32 @@ def render_table(report: Report, show_info: bool = False) -> str:
             continue
         if d.verdict == "expired" and not d.flagged:
             rows.append([name, "—", "—", "—", wrap(d.reasons[0], 44), verdict])
+        # One row per flagged sentence: several rules on the same sentence share the row (JSON keeps each).
+        groups: dict[tuple[int, int], list[Finding]] = {}
         for f in d.findings:
             if not (f.flags() or show_info):
                 continue
             if baselined(f):
                 hidden += 1
                 continue
-            rule = wrap(f"{f.rule} {f.title}", 16) + f"\n[{SEVERITY_ZH[f.severity]}]"
-            label = status_label(f, short=True)
-            if label:
-                rule += "\n" + label
+            groups.setdefault((f.start, f.end), []).append(f)
+        for group in groups.values():
+            cells = []
+            for f in group:
+                cell = wrap(f"{f.rule} {f.title}", 16) + f"\n[{SEVERITY_ZH[f.severity]}]"
+                label = status_label(f, short=True)
+                if label:
+                    cell += "\n" + label
+                cells.append(cell)
+            # the 条例 item and the most specific detailed provision of each rule; JSON lists them all
+            provisions = list(dict.fromkeys(p for f in group for p in _headline(f.provisions)))
+            evidence = list(dict.fromkeys(e for f in group for e in f.evidence))
             rows.append([
                 name,
-                wrap(f.location, 14),
-                rule,
-                "\n".join(f.provisions),
-                wrap(excerpt(f.text, f.evidence), 44),
+                wrap(group[0].location, 14),
+                "\n".join(cells),
+                "\n".join(provisions),
+                wrap(excerpt(group[0].text, evidence), 44),
                 verdict,
             ])
         if final and len(rows) == shown:
