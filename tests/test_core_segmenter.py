@@ -42,3 +42,25 @@ def test_word_boundaries_decide_place_words() -> None:
 def test_bad_model_dir_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(SegmenterError, match="pkuseg"):
         load_segmenter("pkuseg", str(tmp_path))
+
+
+def test_tokens_equal_spacy_zh_tokenizer() -> None:
+    """The segmenter is spaCy's zh pkuseg segmenter, called without spaCy's import cost: same tokens."""
+    import spacy
+
+    from fairreview.match.segmenter import SHIPPED_MODEL_DIR
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    tokenizer = nlp.tokenizer
+    tokenizer.initialize(pkuseg_model=str(SHIPPED_MODEL_DIR))  # type: ignore[attr-defined]
+    tokenizer.pkuseg_seg.postprocesser.do_process = False  # type: ignore[attr-defined]
+    ours = load_segmenter("pkuseg")
+    texts = [
+        "第三条 对在本县注册并纳税的企业，按其地方财政贡献的50%给予奖励。",
+        "投标人在本市设有售后服务机构的得3分；进入日本市场的企业不受此限。",
+        "各部门不得限定或者变相限定单位或者个人经营、购买、使用特定经营者提供的商品和服务。",
+        "（二）园区内企业 优先 使用本地产品",
+    ]
+    for text in texts:
+        spacy_tokens = [(t.idx, t.idx + len(t.text)) for t in tokenizer(text) if not t.is_space]
+        assert ours.spans(text) == spacy_tokens
