@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: a shared CI machine is slower than a laptop, and a first example that loads the
+# segmentation model would otherwise be reported as flaky. Properties, not speed, are what these tests check.
+hypothesis_settings.register_profile("fairreview", deadline=None)
+hypothesis_settings.load_profile("fairreview")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -33,7 +33,7 @@ def _scan(text: str) -> DocumentResult:
     return ENGINE.analyse_text(text, DocumentResult(path="<t>")).result
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.one_of(st.sampled_from([e for _, e in EXAMPLES]), st.sampled_from(LAWFUL), st.text(max_size=30)),
              min_size=1, max_size=8),
@@ -64,7 +64,7 @@ def test_bu_de_before_trigger_of_every_example(code: str, sentence: str) -> None
     _check_negation(code, sentence, "")
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(EXAMPLES), st.sampled_from(LAWFUL))
 def test_bu_de_before_trigger_in_context(example: tuple[str, str], prefix: str) -> None:
     _check_negation(example[0], example[1], prefix)
