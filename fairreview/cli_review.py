@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import sys
@@ -17,6 +18,7 @@ from .match.lexicon import LexiconError
 from .match.segmenter import SegmenterError
 from .model import Report
 from .review.store import DEFAULT_DB, Store, StoreError
+from .settings import Settings
 
 
 def db_path(option: str | None) -> tuple[Path, bool]:
@@ -80,27 +82,33 @@ def apply_to_scan(report: Report, db: str | None, no_decisions: bool, no_baselin
         apply_review(report, store, use_decisions=not no_decisions, use_baseline=not no_baseline)
 
 
-def _scan(
-    paths: tuple[str, ...],
-    select: tuple[str, ...] = (),
-    ignore: tuple[str, ...] = (),
-    lexicon: tuple[str, ...] = (),
-    segmenter: str | None = None,
-    pkuseg_model: str | None = None,
-    as_of: str | None = None,
-    max_size: int | None = None,
-) -> Report:
+def _scan(paths: tuple[str, ...], settings: Settings) -> Report:
     from .pipeline import Engine, scan_paths
 
     for p in paths:
         if not Path(p).exists() and not Path(p).is_symlink():
             _fail(f"路径不存在：{p}")
-    settings = build_settings(select, ignore, lexicon, segmenter, pkuseg_model, as_of, max_size)
     try:
         return scan_paths(list(paths), engine=Engine(settings))
     except (LexiconError, SegmenterError) as exc:
         _fail(str(exc))
         raise
+
+
+def scan_settings_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that scans shares (review date, size limit, rule selection, segmenter),
+    turned into one ``settings`` argument. Put it directly above the function, below the other options."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, as_of: str | None, max_size: int | None, select: tuple[str, ...],
+                ignore: tuple[str, ...], lexicon: tuple[str, ...], segmenter: str | None,
+                pkuseg_model: str | None, **kwargs: Any) -> Any:
+        settings = build_settings(select, ignore, lexicon, segmenter, pkuseg_model, as_of, max_size)
+        return f(*args, settings=settings, **kwargs)
+
+    wrapper = segmenter_options(lexicon_options(wrapper))
+    wrapper = click.option("--max-size", type=click.IntRange(min=1), help="单个文件大小上限（MB），默认 100")(wrapper)
+    return click.option("--as-of", help="审查基准日 YYYY-MM-DD（判断有效期和例外实施期限），默认今天")(wrapper)
 
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -122,29 +130,20 @@ def reviewer_option(f: Callable[..., Any]) -> Callable[..., Any]:
 @db_option
 @reviewer_option
 @click.option("--all", "review_all", is_flag=True, help="也逐条显示已复核的条款（可修改原结论）")
-@click.option("--as-of", help="审查基准日 YYYY-MM-DD（判断有效期和例外实施期限），默认今天")
-@click.option("--max-size", type=click.IntRange(min=1), help="单个文件大小上限（MB），默认 100")
 @click.option("--color/--no-color", default=None, help="彩色显示（默认：终端中彩色）")
-@lexicon_options
-@segmenter_options
+@scan_settings_options
 def review(
     paths: tuple[str, ...],
     db: str | None,
     reviewer: str | None,
     review_all: bool,
-    as_of: str | None,
-    max_size: int | None,
     color: bool | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    lexicon: tuple[str, ...],
-    segmenter: str | None,
-    pkuseg_model: str | None,
+    settings: Settings,
 ) -> None:
     """逐条复核 PATHS 中的问题条款：确认违规、误报、适用例外，并设定文件最终结论。"""
     from .review.tui import Session
 
-    report = _scan(paths, select, ignore, lexicon, segmenter, pkuseg_model, as_of, max_size)
+    report = _scan(paths, settings)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with open_store(db) as store:
@@ -159,21 +158,14 @@ def review(
 @click.option("--reason", required=True, help="理由（必填）")
 @db_option
 @reviewer_option
-@click.option("--as-of", help="审查基准日 YYYY-MM-DD，默认今天")
-@lexicon_options
-@segmenter_options
+@scan_settings_options
 def decide(
     file: str,
     conclusion: str,
     reason: str,
     db: str | None,
     reviewer: str | None,
-    as_of: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    lexicon: tuple[str, ...],
-    segmenter: str | None,
-    pkuseg_model: str | None,
+    settings: Settings,
 ) -> None:
     """设定 FILE 的最终结论（工具的建议结论一并保存）。"""
     from .review.apply import Texts, apply_document, read_document_text, register_document
@@ -186,7 +178,7 @@ def decide(
         return
     if not reason.strip():
         _fail("--reason 不能为空")
-    report = _scan((file,), select, ignore, lexicon, segmenter, pkuseg_model, as_of)
+    report = _scan((file,), settings)
     doc = report.documents[0]
     with open_store(db) as store:
         texts = Texts(read_document_text)
@@ -220,29 +212,20 @@ def decide(
 )
 @db_option
 @click.option("--no-decisions", is_flag=True, help="不使用复核结论（只列工具建议）")
-@click.option("--as-of", help="审查基准日 YYYY-MM-DD，默认今天")
-@click.option("--max-size", type=click.IntRange(min=1), help="单个文件大小上限（MB），默认 100")
-@lexicon_options
-@segmenter_options
+@scan_settings_options
 def ledger(
     paths: tuple[str, ...],
     output: str,
     db: str | None,
     no_decisions: bool,
-    as_of: str | None,
-    max_size: int | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    lexicon: tuple[str, ...],
-    segmenter: str | None,
-    pkuseg_model: str | None,
+    settings: Settings,
 ) -> None:
     """导出台账：每个文件的建议结论、最终结论、问题条款与依据（XLSX 或 CSV）。"""
     from .review.ledger import summary_line, write_ledger
 
     if Path(output).suffix.lower() not in (".xlsx", ".csv"):
         _fail(f"台账文件应以 .xlsx 或 .csv 结尾：{output}")
-    report = _scan(paths, select, ignore, lexicon, segmenter, pkuseg_model, as_of, max_size)
+    report = _scan(paths, settings)
     apply_to_scan(report, db, no_decisions, no_baseline=True)
     try:
         written = write_ledger(report, output)
@@ -258,25 +241,16 @@ def ledger(
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--as-of", help="审查基准日 YYYY-MM-DD，默认今天")
-@click.option("--max-size", type=click.IntRange(min=1), help="单个文件大小上限（MB），默认 100")
-@lexicon_options
-@segmenter_options
+@scan_settings_options
 def baseline(
     paths: tuple[str, ...],
     db: str | None,
-    as_of: str | None,
-    max_size: int | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    lexicon: tuple[str, ...],
-    segmenter: str | None,
-    pkuseg_model: str | None,
+    settings: Settings,
 ) -> None:
     """把 PATHS 当前的全部问题记为已知（基线）；此后 scan 只显示新出现的问题。"""
     from .review.baseline import record_baseline
 
-    report = _scan(paths, select, ignore, lexicon, segmenter, pkuseg_model, as_of, max_size)
+    report = _scan(paths, settings)
     with open_store(db) as store:
         result = record_baseline(report, store)
         where = store.path
