@@ -138,7 +138,12 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, as_of: str | None
     else:
         out = render_table(report, show_info) if fmt == "table" else render(report, fmt)
     if output:
-        Path(output).write_text(out, encoding="utf-8")
+        from .atomic_file import write_text  # whole or not at all: a failed write keeps the previous file
+
+        try:
+            write_text(output, out)
+        except OSError as exc:
+            _fail(f"无法写入 {output}：{exc.strerror or exc}（原有的文件未被改动）")
         click.echo(report.summary_line(), err=True)
     else:
         click.echo(out, nl=False)
