@@ -1,4 +1,4 @@
-"""The decisions database: migrations by PRAGMA user_version, WAL, append-only history."""
+"""The decisions database: migrations by PRAGMA user_version, rollback journal, append-only history."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from fairreview.review.fingerprint import identity
-from fairreview.review.store import MIGRATIONS, SCHEMA_VERSION, BaselineEntry, Store, StoreError
+from fairreview.review.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    BaselineEntry,
+    Store,
+    StoreError,
+)
 
 TEXT = (
     "某县关于加强农贸市场管理的通知\n一、各农贸市场应当建立进货查验制度。\n二、市场开办者落实食品安全责任。\n"
@@ -19,12 +26,15 @@ def new_doc(store: Store, text: str = TEXT, sha: str = "a" * 64) -> int:
     return store.register(identity(sha, text.split("\n")[0], None, text), path="/x/a.txt", fmt="txt")
 
 
-def test_fresh_database_is_current_and_in_wal_mode(tmp_path: Path) -> None:
+def test_fresh_database_is_current_ours_and_journals_into_the_main_file(tmp_path: Path) -> None:
     db = tmp_path / "sub" / "review.db"
     with Store.open(db) as store:
         assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     assert db.is_file()
+    assert sorted(p.name for p in db.parent.iterdir()) == ["review.db"]  # no temporary file left
 
 
 def test_missing_database_is_an_error_when_not_creating(tmp_path: Path) -> None:
@@ -51,6 +61,7 @@ def test_upgrade_from_version_1_keeps_decisions(tmp_path: Path) -> None:
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
+    Store.open(db).close()
     conn = sqlite3.connect(db)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
