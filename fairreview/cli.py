@@ -166,6 +166,9 @@ for _command in _review_commands:
 from .cli_text import text_command as _text_command  # noqa: E402
 
 main.add_command(_text_command)
+from .cli_db import db as _db_group  # noqa: E402
+
+main.add_command(_db_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

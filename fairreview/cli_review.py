@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,11 @@ import click
 
 from .cli import EXIT_CLEAN, EXIT_FAILURE, _fail, build_settings, lexicon_options, segmenter_options
 from .config import ConfigError, find_config
+from .escapes import escape_text
 from .match.lexicon import LexiconError
 from .match.segmenter import SegmenterError
 from .model import Report
+from .review.reviewer import ReviewerMissing, resolve_reviewer
 from .review.store import DEFAULT_DB, Store, StoreError
 from .settings import Settings
 
@@ -38,33 +40,30 @@ def db_path(option: str | None) -> tuple[Path, bool]:
 
 
 def reviewer_name(option: str | None) -> str:
-    if option:
-        return option
-    env = os.environ.get("FAIRREVIEW_REVIEWER")
-    if env:
-        return env
+    """--reviewer, FAIRREVIEW_REVIEWER or ``reviewer`` in the config file; otherwise exit 2 (never the login)."""
     try:
-        configured = find_config().get("reviewer")
-    except ConfigError:
-        configured = None
-    if configured:
-        return str(configured)
-    for var in ("USER", "LOGNAME", "USERNAME"):
-        if os.environ.get(var):
-            return os.environ[var]
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "未署名"
+        configured = find_config().get("reviewer") if not option else None
+        return resolve_reviewer(option, configured)
+    except (ConfigError, ReviewerMissing) as exc:
+        _fail(str(exc))
+        raise
 
 
-def open_store(option: str | None, create: bool = True) -> Store:
+@contextlib.contextmanager
+def open_store(option: str | None, create: bool = True) -> Iterator[Store]:
+    """The review database for a command; any StoreError (opening or later) is a Chinese error, exit 2."""
     path, _ = db_path(option)
     try:
-        return Store.open(path, create=create)
+        store = Store.open(path, create=create)
     except StoreError as exc:
         _fail(str(exc))
         raise
+    try:
+        yield store
+    except StoreError as exc:
+        _fail(str(exc))
+    finally:
+        store.close()
 
 
 def apply_to_scan(report: Report, db: str | None, no_decisions: bool, no_baseline: bool) -> None:
@@ -121,7 +120,7 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def reviewer_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--reviewer", help="复核人姓名（默认取 FAIRREVIEW_REVIEWER、配置 reviewer 或登录名）"
+        "--reviewer", help="复核人姓名（必填；也可用环境变量 FAIRREVIEW_REVIEWER 或配置 reviewer）"
     )(f)
 
 
@@ -143,11 +142,12 @@ def review(
     """逐条复核 PATHS 中的问题条款：确认违规、误报、适用例外，并设定文件最终结论。"""
     from .review.tui import Session
 
+    name = reviewer_name(reviewer)  # before the scan: no decision without a name
     report = _scan(paths, settings)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with open_store(db) as store:
-        session = Session(report, store, reviewer_name(reviewer), review_all=review_all, color=color)
+        session = Session(report, store, name, review_all=review_all, color=color)
         code = session.run()
     sys.exit(code)
 
@@ -178,6 +178,7 @@ def decide(
         return
     if not reason.strip():
         _fail("--reason 不能为空")
+    name = reviewer_name(reviewer)
     report = _scan((file,), settings)
     doc = report.documents[0]
     with open_store(db) as store:
@@ -190,14 +191,14 @@ def decide(
             doc_id,
             code,
             reason,
-            reviewer_name(reviewer),
+            name,
             recommended=doc.verdict,
             known_findings=known,
             path=os.path.abspath(doc.path),
         )
     from .model import VERDICT_ZH
 
-    click.echo(f"已记录：{file} 最终结论 {CONCLUSION_ZH[code]}（建议结论 {VERDICT_ZH[doc.verdict]}）")
+    click.echo(f"已记录：{escape_text(file)} 最终结论 {CONCLUSION_ZH[code]}（建议结论 {VERDICT_ZH[doc.verdict]}）")
     sys.exit(EXIT_CLEAN)
 
 
@@ -230,11 +231,11 @@ def ledger(
     try:
         written = write_ledger(report, output)
     except OSError as exc:
-        _fail(f"无法写入台账 {output}：{exc.strerror or exc}")
+        _fail(f"无法写入台账 {escape_text(output)}：{exc.strerror or exc}（原有的台账文件未被改动）")
         return
     click.echo(summary_line(report))
     for p in written:
-        click.echo(f"已写入 {p}")
+        click.echo(f"已写入 {escape_text(str(p))}")
     sys.exit(EXIT_CLEAN)
 
 

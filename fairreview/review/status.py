@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..model import VERDICT_ZH, DocumentResult, Finding
 
 KIND_ZH = {"confirmed": "确认违规", "dismissed": "误报", "exception": "适用例外", "reopened": "撤销复核"}
@@ -64,3 +66,14 @@ def parse_conclusion(value: str) -> str | None:
     if v in CONCLUSION_ZH:
         return v
     return CONCLUSION_FROM_ZH.get(v)
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored time as a person reads it, in this computer's time zone: ``2026-12-01 15:19``."""
+    if not stamp:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
