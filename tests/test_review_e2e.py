@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -152,6 +153,18 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
     child.wait()
     assert child.signalstatus == signal.SIGKILL
 
+    # a copy of review.db alone, as a clerk copies it to a USB stick, holds every answer given before the kill
+    from fairreview.review.store import Store
+
+    alone = workdir / "usb" / "review.db"
+    alone.parent.mkdir()
+    shutil.copy(workdir / ".fairreview" / "review.db", alone)
+    with Store.open(alone, create=False) as copy:
+        assert [d.kind for d in copy.all_decisions()] == ["confirmed", "dismissed", "exception"]
+        assert copy.all_decisions()[1].reason == "引述上级文件原文，非本文件设定的措施"
+        noted = copy.conn.execute("SELECT text FROM notes").fetchall()
+        assert [n[0] for n in noted] == ["请法制科对照原件再核"]
+
     # restart: the skipped clause (4) and the interrupted one (5) are open; 1–3 are not asked again
     child = spawn(workdir)
     child.expect_exact(f"[1/{total - 3}]")
@@ -211,8 +224,6 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
         assert label in table, label
 
     # the history of clause 4: confirmed, then superseded by dismissed
-    from fairreview.review.store import Store
-
     with Store.open(workdir / ".fairreview" / "review.db", create=False) as store:
         f4 = items[3][1]
         rows = [d for d in store.all_decisions() if d.sentence == f4["text"] and d.rule == f4["rule"]]
@@ -227,9 +238,10 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
     assert [c.value for c in ws1[2]] == DOC_HEADERS
     by_name = {r[1]: r for r in ws1.iter_rows(min_row=3, values_only=True)}
     doc5 = docs[items[4][0]]
-    row5 = by_name[doc5["title"] or Path(doc5["path"]).name]
-    assert row5[7] == "修改" and row5[10] == "删除问题条款后继续执行" and row5[11] == "张三" and row5[12]
-    assert row5[6] == doc5["verdict_zh"]
+    row5 = dict(zip(DOC_HEADERS, by_name[doc5["title"] or Path(doc5["path"]).name], strict=True))
+    assert row5["最终结论"] == "修改" and row5["理由"] == "删除问题条款后继续执行" and row5["复核人"] == "张三"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", row5["复核时间"])  # local time, readable
+    assert row5["建议结论"] == doc5["verdict_zh"] and row5["文件路径"] == doc5["path"]
     assert [c.value for c in ws2[1]] == FINDING_HEADERS
     decided = {(r[2], r[4], r[7]): r for r in ws2.iter_rows(min_row=2, values_only=True)}
     assert len(decided) >= 1 and ws2.max_row - 1 == len(items)

@@ -105,13 +105,15 @@ def test_scan_format_sarif_and_csv(tmp_path: Path, monkeypatch) -> None:  # type
     res = runner.invoke(main, ["scan", "文件", "--format", "sarif"], catch_exceptions=False)
     assert res.exit_code == 1 and json.loads(res.output)["version"] == "2.1.0"
     res = runner.invoke(main, ["scan", "文件", "--format", "csv"], catch_exceptions=False)
-    rows = list(csv.DictReader(io.StringIO(res.output)))
+    assert res.output.startswith("\ufeff")  # the BOM Excel needs to show Chinese
+    rows = list(csv.DictReader(io.StringIO(res.output.removeprefix("\ufeff"))))
+    assert list(rows[0])[:6] == ["文件路径", "文件名称", "文号", "建议结论", "最终结论", "无法读取的原因"]
     by_path: dict[str, list[dict[str, str]]] = {}
     for r in rows:
-        by_path.setdefault(Path(r["path"]).name, []).append(r)
+        by_path.setdefault(Path(r["文件路径"]).name, []).append(r)
     assert set(by_path) == {"物流 规定.txt", "防火.txt", "坏.docx"}  # every document appears
-    assert by_path["防火.txt"][0]["verdict_zh"] == "保留" and by_path["防火.txt"][0]["rule"] == ""
-    assert by_path["坏.docx"][0]["error"]
+    assert by_path["防火.txt"][0]["建议结论"] == "保留" and by_path["防火.txt"][0]["规则"] == ""
+    assert by_path["坏.docx"][0]["无法读取的原因"] and by_path["坏.docx"][0]["建议结论"] == "无法读取"
     dirty = by_path["物流 规定.txt"]
-    assert all(r["rule"] and r["location"] and r["provisions"] for r in dirty)
-    assert int(dirty[0]["end"]) > int(dirty[0]["start"])
+    assert all(r["规则"] and r["位置"] and r["依据"] and r["级别"] in ("明显违反", "疑似", "提示") for r in dirty)
+    assert int(dirty[0]["结束字符"]) > int(dirty[0]["起始字符"])

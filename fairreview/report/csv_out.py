@@ -1,82 +1,92 @@
-"""CSV: one row per finding, and one row for each document without findings (so every document appears)."""
+"""CSV: one row per finding, and one row for each document without findings (so every document appears).
+
+For the office as much as for tools: UTF-8 with a BOM (Excel needs it to show Chinese), Chinese headers and
+values, review times in local time; every cell escaped and never a formula (escapes.sheet_cell). Programs
+that want codes and exact fields read ``--format json`` / ``jsonl`` (a documented contract).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from ..escapes import sheet_cell
 from ..model import SEVERITY_ZH, VERDICT_ZH, Report
+from ..review.status import STATUS_ZH, local_time
 
+BOM = "\ufeff"
 HEADERS = [
-    "path",
-    "title",
-    "doc_number",
-    "verdict",
-    "verdict_zh",
-    "final_verdict",
-    "error",
-    "rule",
-    "rule_title",
-    "severity",
-    "severity_zh",
-    "location",
-    "start",
-    "end",
-    "text",
-    "evidence",
-    "provisions",
-    "message",
-    "suggestion",
-    "review_status",
-    "decision_reason",
-    "deadline",
-    "reviewer",
-    "decided_at",
-    "baseline",
+    "文件路径",
+    "文件名称",
+    "文号",
+    "建议结论",
+    "最终结论",
+    "无法读取的原因",
+    "规则",
+    "问题",
+    "级别",
+    "位置",
+    "起始字符",
+    "结束字符",
+    "条款内容",
+    "命中词语",
+    "依据",
+    "说明",
+    "修改建议",
+    "复核结论",
+    "复核理由",
+    "实施期限",
+    "复核人",
+    "复核时间",
+    "基线",
 ]
+BASELINE_ZH = {"new": "新问题", "unchanged": "已知（基线）"}
 
 
 def render_csv(report: Report) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
+
+    def row(values: list[object]) -> None:
+        w.writerow([sheet_cell(v) if isinstance(v, str) else v for v in values])
+
     w.writerow(HEADERS)
     for d in report.documents:
-        final = (d.extra.get("final_verdict") or {}).get("verdict", "")
-        head = [
+        final = (d.extra.get("final_verdict") or {}).get("verdict")
+        head: list[object] = [
             d.path,
             d.title or "",
             d.meta.doc_number or "",
-            d.verdict,
             VERDICT_ZH[d.verdict],
-            final,
+            VERDICT_ZH[final] if final else "",
             d.error or "",
         ]
         if not d.findings:
-            w.writerow(head + [""] * (len(HEADERS) - len(head)))
+            row(head + [""] * (len(HEADERS) - len(head)))
             continue
         for f in d.findings:
             dec = f.extra.get("decision") or {}
-            w.writerow(
+            review = f.extra.get("review_status")
+            row(
                 head
                 + [
                     f.rule,
                     f.title,
-                    f.severity,
                     SEVERITY_ZH.get(f.severity, f.severity),
                     f.location,
                     f.start,
                     f.end,
                     " ".join(f.text.split()),
-                    "|".join(f.evidence),
-                    "|".join(f.provisions),
+                    "、".join(f.evidence),
+                    "；".join(f.provisions),
                     f.message,
                     f.suggestion,
-                    f.extra.get("review_status") or "",
+                    STATUS_ZH.get(review, review) if review else "",
                     dec.get("reason") or "",
                     dec.get("deadline") or "",
                     dec.get("reviewer") or "",
-                    dec.get("decided_at") or "",
-                    f.extra.get("baseline") or "",
+                    local_time(dec.get("decided_at")),
+                    BASELINE_ZH.get(f.extra.get("baseline") or "", f.extra.get("baseline") or ""),
                 ]
             )
-    return buf.getvalue()
+    return BOM + buf.getvalue()
