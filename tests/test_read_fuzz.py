@@ -4,7 +4,6 @@ are size-checked)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from fairreview import Engine, Settings
 from fairreview.model import VERDICTS
 from fairreview.read import ReadError, extract
-from fairreview.read.office_convert import soffice_path
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 ENGINE = Engine(Settings(as_of="2026-11-27"))
@@ -54,7 +52,7 @@ def _check(data: bytes, name: str) -> None:
 
 
 FAST = ["notice.docx", "notice.pdf", "notice.rtf", "notice.html", "real-sample.ofd", "policy-list.xlsx",
-        "notice-ooxml.wps", "notice.txt"]
+        "notice-ooxml.wps", "notice.txt", "notice.doc", "notice-word97.wps", "table.doc", "fields.doc"]
 
 
 @pytest.mark.parametrize("name", FAST)
@@ -69,17 +67,16 @@ def test_mutated_fixture_never_crashes(name: str) -> None:
     run()
 
 
-@pytest.mark.skipif(not (soffice_path() or shutil.which("antiword")),
-                    reason="neither LibreOffice (apt-get install libreoffice-writer-nogui) nor antiword")
-def test_mutated_word97_never_crashes_or_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fairreview.read import office_convert
+def test_mutated_word97_never_runs_a_converter_past_its_budget() -> None:
+    """Mutations the pure reader refuses as "not Word 97" go to a converter when one is installed: bounded."""
+    from fairreview.read.limits import ReadLimits, using
 
-    monkeypatch.setattr(office_convert, "TIMEOUT_S", 30.0)  # a converter stuck on a broken file is killed
-    original = (FORMATS / "notice.doc").read_bytes()
+    original = (FORMATS / "notice-word97.wps").read_bytes()
 
-    @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
     @given(mutated(original))
     def run(data: bytes) -> None:
-        _check(data, "mutated.doc")
+        with using(ReadLimits(converter_timeout_s=30.0)):
+            _check(data, "mutated.wps")
 
     run()

@@ -14,12 +14,7 @@ import zlib
 from typing import Any
 
 from .base import ReadError
-
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
-MAX_RATIO = 200
-MAX_MEMBERS = 20000
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one XML part of a document package
-MAX_TEXT_CHARS = 20_000_000  # extracted text of one document (a spreadsheet can be huge)
+from .limits import current
 
 #: what the zipfile module raises for damaged, truncated or unsupported archives
 _BROKEN_ZIP = (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, struct.error,
@@ -27,20 +22,28 @@ _BROKEN_ZIP = (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOF
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 
 
+class _Budget(zipfile.ZipFile):
+    """A package that counts the bytes decompressed from it: a part read again and again (2,000 OFD pages that
+    share one content file) uses the budget up as surely as one huge part."""
+
+    inflated = 0
+
+
 def check_zip(zf: zipfile.ZipFile) -> None:
+    limits = current()
     infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS:
+    if len(infos) > limits.max_members:
         raise ReadError(f"压缩包内文件过多（{len(infos)} 个），疑似恶意文件")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+    if total > limits.max_unpacked_bytes or (total > 10 * 1024 * 1024 and total / packed > limits.max_ratio):
         raise ReadError(f"解压后体积异常（{total} 字节，压缩比 {total / packed:.0f}），疑似压缩炸弹")
 
 
 def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     """Open a zip package, with the bomb checks; ``what`` names the format in the message."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = _Budget(io.BytesIO(data))
         check_zip(zf)
         return zf
     except zipfile.BadZipFile as exc:
@@ -49,8 +52,11 @@ def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
         raise ReadError(f"{what} 文件损坏：{exc}") from exc
 
 
-def read_member(zf: zipfile.ZipFile, name: str, what: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
-    """One member's bytes, read in chunks so a member that lies about its size cannot exhaust memory."""
+def read_member(zf: zipfile.ZipFile, name: str, what: str, limit: int | None = None) -> bytes:
+    """One member's bytes, read in chunks so a member that lies about its size cannot exhaust memory; the
+    package's budget of decompressed bytes (:attr:`ReadLimits.max_inflated_bytes`) is charged for it."""
+    limits = current()
+    limit = limit if limit is not None else limits.max_member_bytes
     try:
         with zf.open(name) as fh:
             out = bytearray()
@@ -62,6 +68,11 @@ def read_member(zf: zipfile.ZipFile, name: str, what: str, limit: int = MAX_MEMB
                 if len(out) > limit:
                     mb = limit // (1024 * 1024)
                     raise ReadError(f"{what} 中的 {name} 解压后超过 {mb} MB，疑似压缩炸弹")
+                if isinstance(zf, _Budget):
+                    zf.inflated += len(chunk)
+                    if zf.inflated > limits.max_inflated_bytes:
+                        mb = limits.max_inflated_bytes // (1024 * 1024)
+                        raise ReadError(f"读取 {what} 时解压的数据超过 {mb} MB（部件被反复引用），疑似恶意文件")
             return bytes(out)
     except KeyError as exc:
         raise ReadError(f"{what} 文件缺少 {name}") from exc
@@ -137,5 +148,6 @@ def check_ole_encryption(data: bytes) -> list[str]:
 
 
 def check_text_size(text: str, what: str) -> None:
-    if len(text) > MAX_TEXT_CHARS:
-        raise ReadError(f"{what} 提取的文字超过 {MAX_TEXT_CHARS} 字，不像一份规范性文件，已跳过")
+    limit = current().max_chars
+    if len(text) > limit:
+        raise ReadError(f"{what} 提取的文字超过 {limit} 字，不像一份规范性文件，已跳过")

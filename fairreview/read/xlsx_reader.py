@@ -10,12 +10,11 @@ import io
 import zipfile
 
 from .base import Extracted, ReadError
-from .safety import MAX_TEXT_CHARS, check_package_xml, open_zip
+from .limits import current
+from .safety import check_package_xml, open_zip
 
-MAX_CELLS = 5_000_000
 
-
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -42,6 +41,7 @@ def read_xlsx(data: bytes, name: str, fmt: str = "xlsx") -> Extracted:
         raise ReadError(f"{fmt} 文件损坏：{type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # openpyxl surfaces lxml/ElementTree parse errors of broken parts
         raise ReadError(f"{fmt} 文件损坏：{type(exc).__name__}") from exc
+    limits = current()
     lines: list[str] = []
     cells = chars = 0
     try:
@@ -50,15 +50,15 @@ def read_xlsx(data: bytes, name: str, fmt: str = "xlsx") -> Extracted:
                 lines.append(ws.title)
             for row in ws.iter_rows(values_only=True):
                 cells += len(row)
-                if cells > MAX_CELLS:
-                    raise ReadError(f"工作簿单元格过多（超过 {MAX_CELLS} 个），已跳过")
-                values = [_cell_text(v) for v in row]
+                if cells > limits.max_cells:
+                    raise ReadError(f"工作簿单元格过多（超过 {limits.max_cells} 个），已跳过")
+                values = [cell_text(v) for v in row]
                 line = "\t".join(v for v in values if v)
                 if line:
                     lines.append(line)
                     chars += len(line)
-                    if chars > MAX_TEXT_CHARS:
-                        raise ReadError(f"{fmt} 提取的文字超过 {MAX_TEXT_CHARS} 字，已跳过")
+                    if chars > limits.max_chars:
+                        raise ReadError(f"{fmt} 提取的文字超过 {limits.max_chars} 字，已跳过")
     except ReadError:
         raise
     except Exception as exc:  # a broken sheet part surfaces while iterating in read-only mode
