@@ -73,6 +73,9 @@ class Engine:
             return Analysis(doc)
         doc.encoding, doc.format, doc.chars = ex.encoding, ex.format, len(ex.text)
         analysis = self.analyse_text(ex.text, doc, title_hint=ex.hints.get("title"))  # type: ignore[arg-type]
+        if isinstance(ex.hints.get("too_short"), str) and not doc.flagged:  # too little text for 保留
+            doc.error, doc.findings = str(ex.hints["too_short"]), []
+            conclude(doc, None, self.settings.as_of)
         return analysis
 
     def analyse_text(self, text: str, doc: DocumentResult, title_hint: str | None = None) -> Analysis:

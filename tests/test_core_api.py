@@ -23,8 +23,9 @@ def test_scan_text_restated_ban_is_clean() -> None:
 
 
 def test_scan_paths_returns_a_report(tmp_path: Path) -> None:
-    (tmp_path / "b.txt").write_text("各部门应当依法履行职责。", encoding="utf-8")
-    (tmp_path / "a.txt").write_text("各部门应当依法履行职责。", encoding="utf-8")
+    lawful = "各部门应当依法履行职责，做好本行政区域内的相关工作。"  # ≥ 20 characters: enough to conclude 保留
+    (tmp_path / "b.txt").write_text(lawful, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(lawful, encoding="utf-8")
     report = fairreview.scan_paths([str(tmp_path)])
     assert isinstance(report, Report)
     assert [Path(d.path).name for d in report.documents] == ["a.txt", "b.txt"]

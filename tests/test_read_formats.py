@@ -41,11 +41,14 @@ def test_text_formats_read_the_known_content_exactly(name: str) -> None:
 
 
 @needs_converter
-@pytest.mark.parametrize("name", ["notice.doc", "notice-word97.wps"])
-def test_word97_binaries_read_the_known_content(name: str) -> None:
-    ex = _read(name)
-    assert _lines(ex.text) == _lines("\n".join(NOTICE))
-    assert ex.format == name.rsplit(".", 1)[-1]
+@pytest.mark.parametrize("name", ["notice.doc", "notice-word97.wps", "table.doc", "policy-lanzhou.doc"])
+def test_word97_pure_reader_and_libreoffice_agree(name: str) -> None:
+    """Where LibreOffice is installed, its conversion (the fallback path) and the pure reader give the same
+    lines (tests/test_read_word97.py covers the pure reader without any converter)."""
+    from fairreview.read.office_convert import convert
+
+    data = (FORMATS / name).read_bytes()
+    assert _lines(_read(name).text) == _lines(convert(data, "doc", "test").text)
 
 
 def test_pdf_joins_wrapped_lines_into_the_known_paragraphs() -> None:
@@ -92,11 +95,18 @@ def _csv_lines() -> list[str]:
         return ["\t".join(cell for cell in row if cell) for row in csv.reader(fh)]
 
 
-@pytest.mark.parametrize("name", ["policy-list.xlsx", "policy-list.et"])
-def test_spreadsheets_one_line_per_row_cells_tab_joined(name: str) -> None:
-    ex = _read(name)
+@pytest.mark.parametrize(("name", "as_name"), [("policy-list.xlsx", None), ("policy-list.et", None),
+                                               ("policy-list.xls", None), ("policy-list.xls", "binary.et")])
+def test_spreadsheets_one_line_per_row_cells_tab_joined(name: str, as_name: str | None) -> None:
+    """.xls (Excel 97, made by LibreOffice Calc) through xlrd; a WPS .et is OOXML or that same binary."""
+    ex = _read(name, as_name)
     assert ex.text.split("\n") == _csv_lines()
-    assert ex.format == name.rsplit(".", 1)[-1]
+    assert ex.format == (as_name or name).rsplit(".", 1)[-1]
+
+
+def test_xls_saved_as_web_page_or_text_keeps_its_name() -> None:
+    assert _read("notice.html", "web-page.xls").format == "xls(html)"
+    assert _read("notice.txt", "export.xls").format == "xls(text)"
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,8 @@ def _check(data: bytes, name: str) -> None:
 
 
 FAST = ["notice.docx", "notice.pdf", "notice.rtf", "notice.html", "real-sample.ofd", "policy-list.xlsx",
-        "notice-ooxml.wps", "notice.txt", "notice.doc", "notice-word97.wps", "table.doc", "fields.doc"]
+        "notice-ooxml.wps", "notice.txt", "notice.doc", "notice-word97.wps", "table.doc", "fields.doc",
+        "policy-list.xls"]
 
 
 @pytest.mark.parametrize("name", FAST)

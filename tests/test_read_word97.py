@@ -207,6 +207,13 @@ def test_piece_beyond_the_stream_is_a_truncated_file(tmp_path: Path) -> None:
         read_word97(_rewrite(tmp_path, data, word, bytes(buf)), "cut.doc")
 
 
+def test_wps_that_is_not_word97_gets_a_chinese_reason() -> None:
+    """An OLE .wps without a WordDocument stream (Microsoft Works, WPS 2000-era formats)."""
+    data = (FORMATS / "policy-list.xls").read_bytes()  # an OLE file whose streams are not Word's
+    with pytest.raises(ReadError, match="不是 Word 97–2003 兼容格式.*另存为 .docx"):
+        extract(data, "old-kingsoft.wps")
+
+
 def test_truncated_word_files_are_errors_or_true_prefixes() -> None:
     data = (FORMATS / "policy-lanzhou.doc").read_bytes()
     full = extract(data, "p.doc").text

@@ -16,6 +16,16 @@ _NOISE = re.compile(
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
            "td"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
+_TAIL = 65536
+
+
+def _truncated(text: str) -> bool:
+    """A page that opens ``<html>`` but never closes it, or ends inside a tag, was cut short (browsers, Word
+    and the CMSs of government sites always write ``</html>``)."""
+    tail = text[-_TAIL:].rstrip()
+    if tail.rfind("<") > tail.rfind(">"):
+        return True
+    return bool(re.search(r"<html[\s>]", text[:4096], re.I)) and not re.search(r"</html\s*>", tail, re.I)
 
 
 def _decode_html(data: bytes) -> tuple[str, str]:
@@ -67,6 +77,8 @@ def read_html(data: bytes, name: str) -> Extracted:
     text, encoding = _decode_html(data)
     if not text.strip():
         raise ReadError("HTML 文件为空")
+    if _truncated(text):
+        raise ReadError("HTML 文件不完整（结尾缺失，可能未完整保存或下载），部分内容可能已丢失")
     try:
         root = lxml_html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError/ValueError on junk

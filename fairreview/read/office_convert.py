@@ -24,8 +24,8 @@ from pathlib import Path
 
 from .base import Extracted, ReadError
 from .limits import current
+from .plausible import check_text
 from .safety import check_ole_encryption
-from .text import check_text
 from .word97 import UnsupportedWord, read_word97
 
 INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui"

@@ -3,6 +3,8 @@
 The extension says what a district *thinks* a file is; the first bytes say what it is. Real ``.wps`` files are
 either the Word 97 OLE binary or OOXML; a ``.doc`` is often RTF, HTML ("save as web page") or even a docx.
 Document extensions are therefore routed by their content; ``.txt``/``.md`` that hold binary data are refused.
+Whatever reader ran, its text passes one gate (:mod:`.plausible`) before anyone reviews it, within the budgets
+of :class:`~.limits.ReadLimits`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import io
 import zipfile
 from collections.abc import Callable
 
+from . import plausible
 from .base import Extracted, ReadError
 from .docx_reader import read_docx
 from .html_reader import read_html
+from .limits import ReadLimits, using
 from .ofd_reader import read_ofd
 from .office_convert import read_ole_word
 from .pdf_reader import read_pdf
 from .rtf_reader import read_rtf
 from .safety import check_ole_encryption
 from .text import read_text
+from .xls_reader import read_xls
 from .xlsx_reader import read_xlsx
 
 Reader = Callable[[bytes, str], Extracted]
@@ -35,13 +40,13 @@ READERS: dict[str, Reader] = {
     ".rtf": read_rtf,
     ".xlsx": read_xlsx,
     ".et": read_xlsx,
+    ".xls": read_xls,
     ".html": read_html,
     ".htm": read_html,
 }
 
 #: Extensions a district may keep that are not read; the message says what to do instead.
 KNOWN_UNSUPPORTED: dict[str, str] = {
-    ".xls": "旧版 Excel 二进制格式（.xls）暂不支持，请另存为 .xlsx",
     ".ppt": "演示文稿不在审查范围内",
     ".pptx": "演示文稿不在审查范围内",
     ".dps": "演示文稿不在审查范围内",
@@ -56,7 +61,7 @@ KNOWN_UNSUPPORTED: dict[str, str] = {
 
 #: Word-processor extensions whose content decides the reader.
 _WORD_EXTS = {".doc", ".docx", ".wps"}
-_SHEET_EXTS = {".xlsx", ".et"}
+_SHEET_EXTS = {".xlsx", ".et", ".xls"}
 _DOCUMENT_EXTS = _WORD_EXTS | _SHEET_EXTS | {".pdf", ".ofd", ".rtf", ".html", ".htm"}
 
 
@@ -125,7 +130,9 @@ def _by_content(data: bytes, name: str, ext: str) -> Extracted:
         if "WordDocument" in names and ext in _WORD_EXTS:
             return read_ole_word(data, name if ext != ".docx" else name + ".doc")
         if ("Workbook" in names or "Book" in names) and ext in _SHEET_EXTS:
-            raise ReadError("旧版 Excel/WPS 表格二进制格式暂不支持，请另存为 .xlsx")
+            return read_xls(data, name, fmt=fmt)
+        if ext == ".wps":  # Microsoft Works and pre-2005 WPS files: read_ole_word says so (or converts)
+            return read_ole_word(data, name)
         raise ReadError(f"扩展名为 {ext}，但内容是其他类型的 OLE 复合文档")
     if kind == "pdf":
         if ext in (".pdf",) or ext in _WORD_EXTS:
@@ -133,13 +140,13 @@ def _by_content(data: bytes, name: str, ext: str) -> Extracted:
         raise ReadError(f"扩展名为 {ext}，但内容是 PDF")
     if kind == "rtf" and ext in _WORD_EXTS | {".rtf"}:
         return read_rtf(data, name)
-    if kind == "html" and ext in _WORD_EXTS | {".html", ".htm"}:
-        ex = read_html(data, name)
+    if kind == "html" and ext in _WORD_EXTS | _SHEET_EXTS | {".html", ".htm"}:
+        ex = read_html(data, name)  # Word and Excel "save as web page" keep their .doc/.xls names
         ex.format = "html" if ext in (".html", ".htm") else f"{fmt}(html)"
         return ex
     if ext in (".html", ".htm"):
         return read_html(data, name)  # an HTML fragment without <html>
-    if ext in _WORD_EXTS:
+    if ext in _WORD_EXTS or ext == ".xls":
         try:
             ex = read_text(data, name)  # some ".doc" files are plain text saved with a Word name
         except ReadError as exc:
@@ -153,8 +160,17 @@ def _by_content(data: bytes, name: str, ext: str) -> Extracted:
     return READERS[ext](data, name)
 
 
-def extract(data: bytes, name: str) -> Extracted:
-    """Read one document's bytes. Raises ReadError with a Chinese reason."""
+def extract(data: bytes, name: str, limits: ReadLimits | None = None) -> Extracted:
+    """Read one document's bytes within ``limits`` (default: :data:`~.limits.DEFAULT`). Raises ReadError with
+    a Chinese reason; the text returned has passed the plausibility gate (``hints["too_short"]`` marks text too
+    short to conclude 保留)."""
+    with using(limits):
+        ex = _extract(data, name)
+    plausible.check(ex)
+    return ex
+
+
+def _extract(data: bytes, name: str) -> Extracted:
     ext = _ext(name)
     if not data.strip():
         raise ReadError("文件为空")
@@ -168,7 +184,8 @@ def extract(data: bytes, name: str) -> Extracted:
         return reader(data, name)
     builtin = {
         ".docx": read_docx, ".doc": read_ole_word, ".wps": read_ole_word, ".pdf": read_pdf, ".ofd": read_ofd,
-        ".rtf": read_rtf, ".xlsx": read_xlsx, ".et": read_xlsx, ".html": read_html, ".htm": read_html,
+        ".rtf": read_rtf, ".xlsx": read_xlsx, ".et": read_xlsx, ".xls": read_xls, ".html": read_html,
+        ".htm": read_html,
     }
     if ext in _DOCUMENT_EXTS and READERS[ext] is builtin[ext]:
         return _by_content(data, name, ext)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import re
 
 from charset_normalizer import from_bytes
 
 from .base import Extracted, ReadError
+from .plausible import check_text
 
 # Encodings a Chinese government text file is realistically saved in, mapped to the codec we decode with.
 _CHINESE = {
@@ -21,20 +21,6 @@ _CHINESE = {
     "cp950": "cp950",
 }
 
-
-# Control characters (not tab/newline/form feed), surrogates, replacement and private-use characters.
-_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
-_SPACE = re.compile(r"\s")
-
-
-def check_text(text: str) -> None:
-    """Refuse decodes that are not real text: control characters, replacement characters, NULs."""
-    body = len(text) - len(_SPACE.findall(text))
-    if body <= 0:
-        raise ReadError("文件没有文字内容")
-    bad = len(_BAD.findall(text))
-    if bad / body > 0.02:
-        raise ReadError(f"内容不是文本（{bad}/{body} 个控制或无法解码的字符），可能是二进制文件")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -52,8 +38,10 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ReadError("内容含有空字节（NUL），是二进制文件而不是文本")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # a UTF-8 file cut inside its last character (a truncated copy) is still UTF-8, not GB18030 mojibake
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return data[:exc.start].decode("utf-8"), "utf-8"
     best = from_bytes(data[:65536]).best()
     guess = best.encoding.lower().replace("_", "") if best else ""
     codec = _CHINESE.get(guess)

@@ -1,0 +1,125 @@
+"""The gate every reader's text passes: readable Chinese text, or a :class:`ReadError` that says why not.
+
+A document whose text fails here is 无法读取 with the reason, never 保留. The checks, in order (docs/formats.md
+gives the numbers and how they were chosen):
+
+1. not markup of another format: RTF source (``{\\rtf``, control words), HTML/XML tags, PDF source;
+2. not binary or undecodable: at most 2 % control, replacement (U+FFFD), surrogate or private-use characters —
+   for a PDF, glyphs that map to no character (fonts without a ToUnicode map);
+3. enough Chinese to review: at least :data:`MIN_CJK` CJK ideographs making up at least :data:`MIN_CJK_SHARE`
+   of the visible characters;
+4. not mojibake: at least :data:`MIN_COMMON_SHARE` of the ideographs are common ones (GB 2312 or Big5 level 1);
+   random bytes decoded as GB18030 land mostly on rare characters (about 40 % common), real documents on
+   common ones (99.7 % or more in all 1,277 corpus documents).
+
+Text of fewer than :data:`SHORT_CHARS` visible characters passes but is marked ``hints["too_short"]``: too
+little to conclude 保留, so the pipeline reports it 无法读取 unless a rule flags it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+
+from .base import Extracted, ReadError
+
+MIN_CJK = 10
+MIN_CJK_SHARE = 0.2
+MIN_COMMON_SHARE = 0.8
+MAX_BAD_SHARE = 0.02
+SHORT_CHARS = 20
+_SAMPLE = 200_000  # shares are measured on the first characters of long texts
+
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s")
+# control characters (not tab/newline/form feed), surrogates, replacement and private-use characters
+_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
+_RTF_WORD = re.compile(r"\\(?:rtf1|ansicpg\d+|fonttbl|colortbl|stylesheet|pard?|plain|f\d+|fs\d+|cf\d+|"
+                       r"lang\d+|u-?\d+|'[0-9a-f]{2}|sb\d+|sa\d+|li\d+|fi-?\d+|qc|qj|b0?|i0?|line|tab)")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:._-]{0,30}(?:\s[^<>]{0,300})?/?>")
+_HTML_TAG = re.compile(r"</?(?:html|head|body|div|p|span|table|tr|td|br|meta|script|style|a|font|img|li|ul|h\d)\b",
+                       re.I)
+
+
+@functools.cache
+def _common() -> frozenset[str]:
+    """The ideographs in everyday use: GB 2312 (6,763) and Big5 level 1 (5,401), from the codecs."""
+    chars: set[str] = set()
+    for b1 in range(0xB0, 0xF8):
+        for b2 in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((b1, b2)).decode("gb2312"))
+    for code in range(0xA440, 0xC67F):
+        with contextlib.suppress(UnicodeDecodeError):
+            chars.add(code.to_bytes(2, "big").decode("big5"))
+    return frozenset(c for c in chars if _CJK.match(c))
+
+
+def visible_chars(text: str) -> int:
+    return len(text) - len(_SPACE.findall(text))
+
+
+def bad_share(text: str) -> tuple[int, int]:
+    """(control/undecodable characters, visible characters)."""
+    return len(_BAD.findall(text)), visible_chars(text)
+
+
+def markup(text: str) -> str | None:
+    """What other format's source the text is, if it is one."""
+    head = text[:_SAMPLE]
+    body = max(1, visible_chars(head))
+    if "{\\rtf" in head[:4096]:
+        return "疑似 RTF 源码（文件内容是未解析的 RTF 格式）"
+    words = _RTF_WORD.findall(head)
+    if len(words) >= 20 and sum(map(len, words)) > 0.1 * body:
+        return "疑似 RTF 源码（大量 RTF 控制字）"
+    stripped = head.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("%PDF-") or ("endobj" in head and "%PDF-" in head):
+        return "疑似 PDF 源码（文件内容是未解析的 PDF 格式）"
+    tags = _TAG.findall(head)
+    if len(tags) >= 10 and sum(map(len, tags)) > 0.15 * body:
+        kind = "HTML" if len(_HTML_TAG.findall(" ".join(tags[:200]))) >= 5 else "XML"
+        return f"疑似 {kind} 源码（文字中含有大量未解析的标记）"
+    return None
+
+
+def check(ex: Extracted) -> None:
+    """Raise ReadError unless ``ex.text`` is reviewable Chinese text; mark short texts (module docstring)."""
+    text = ex.text
+    pdf = ex.format == "pdf"
+    why = markup(text)
+    if why:
+        raise ReadError(why)
+    sample = text[:_SAMPLE]
+    bad, body = bad_share(sample)
+    if body == 0:
+        raise ReadError("文件没有文字内容")
+    if bad > MAX_BAD_SHARE * body:
+        if pdf:
+            raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
+        raise ReadError(f"内容不是文本（{bad}/{body} 个控制或无法解码的字符），可能是二进制文件或已损坏")
+    cjk = _CJK.findall(sample)
+    if len(cjk) < MIN_CJK:
+        raise ReadError(f"内容过少或无中文正文（只有 {len(cjk)} 个汉字）")
+    if len(cjk) < MIN_CJK_SHARE * body:
+        if pdf:
+            raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
+        raise ReadError(f"无中文正文（汉字只占可见字符的 {100 * len(cjk) / body:.0f}%）")
+    common = _common()
+    share = sum(1 for c in cjk if c in common) / len(cjk)
+    if share < MIN_COMMON_SHARE:
+        if pdf:
+            raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
+        raise ReadError(f"文字疑似乱码（常用汉字只占 {100 * share:.0f}%），可能是编码错误或文件已损坏")
+    if visible_chars(text) < SHORT_CHARS:
+        ex.hints["too_short"] = f"内容过少（只有 {visible_chars(text)} 个字），不足以作出保留结论，请人工核对"
+
+
+def check_text(text: str) -> None:
+    """The binary/undecodable part of the gate alone, for readers that choose between decodings."""
+    bad, body = bad_share(text)
+    if body <= 0:
+        raise ReadError("文件没有文字内容")
+    if bad > MAX_BAD_SHARE * body:
+        raise ReadError(f"内容不是文本（{bad}/{body} 个控制或无法解码的字符），可能是二进制文件")
