@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Re-create the Word 97 (.doc) and Excel 97 (.xls) fixtures with LibreOffice (tests/fixtures/formats/SOURCES.md).
+"""Re-create the Word 97 (.doc), Excel 97 (.xls) and 红头 PDF fixtures with LibreOffice (tests/fixtures/formats/SOURCES.md).
 
     apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui
     python scripts/make_doc_fixtures.py            # needs ../shared for the two corpus documents
@@ -87,6 +87,9 @@ def main() -> None:
             text = (tmp / doc.replace(".doc", ".txt")).read_text(encoding="utf-8-sig")
             (FORMATS / doc.replace(".doc", ".lo.txt")).write_text(text, encoding="utf-8")
             print(f"{doc}: {(FORMATS / doc).stat().st_size} bytes")
+        shutil.copy(FORMATS / "redhead.fodt", tmp / "redhead.fodt")
+        _soffice(["--convert-to", "pdf:writer_pdf_Export", "redhead.fodt"], tmp)
+        shutil.copy(tmp / "redhead.pdf", FORMATS / "redhead.pdf")
         shutil.copy(FORMATS / "policy-list.csv", tmp / "policy-list.csv")
         _soffice(["--infilter=CSV:44,34,76,1", "--convert-to", "xls:MS Excel 97", "policy-list.csv"], tmp)
         shutil.copy(tmp / "policy-list.xls", FORMATS / "policy-list.xls")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import Extracted, ReadError
+from .limits import current
 from .safety import check_text_size, open_zip, parse_xml, read_member
 from .unwrap import Line, is_page_number, join_wrapped
 
-MAX_PAGES = 2000
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -171,17 +171,24 @@ def _read_document(zf: zipfile.ZipFile, doc_path: str) -> list[list[Line]]:
     if pages_el is None:
         raise ReadError(f"OFD 的 {doc_path} 中没有页面列表")
     pages = [p for p in pages_el.iter() if _local(p.tag) == "Page" and p.get("BaseLoc")]
-    if len(pages) > MAX_PAGES:
-        raise ReadError(f"OFD 页数过多（{len(pages)} 页，上限 {MAX_PAGES}）")
+    limits = current()
+    if len(pages) > limits.max_pages:
+        raise ReadError(f"OFD 页数过多（{len(pages)} 页，上限 {limits.max_pages}），不像一份规范性文件，已跳过")
     out: list[list[Line]] = []
-    for page in pages:
+    parsed: dict[str, list[tuple[str, float, float]]] = {}  # pages may share one content file
+    chars = 0
+    for n, page in enumerate(pages, 1):
         path = _resolve(base_dir, page.get("BaseLoc"))
-        content = parse_xml(read_member(zf, path, "OFD"), path)
-        raw = _lines(_pieces(content))
+        if path not in parsed:
+            parsed[path] = _lines(_pieces(parse_xml(read_member(zf, path, "OFD"), path)))
+        raw = parsed[path]
+        chars += sum(len(t) for t, _, _ in raw)
+        if chars > limits.max_chars:
+            raise ReadError(f"OFD 提取的文字超过 {limits.max_chars} 字（读到第 {n} 页），不像一份规范性文件，已跳过")
         if not raw:
             out.append([])
             continue
         rights = sorted(r for t, r, _ in raw if len(t.strip()) >= 8) or sorted(r for _, r, _ in raw)
         margin = rights[int(0.9 * (len(rights) - 1))]
-        out.append([Line(t, full=r >= margin - 1.5 * s) for t, r, s in raw])
+        out.append([Line(t, full=r >= margin - 1.5 * s, size=s) for t, r, s in raw])
     return out

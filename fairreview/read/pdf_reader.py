@@ -1,7 +1,9 @@
 """PDF (.pdf): the text layer via pypdfium2, pages in order, running headers/footers and page numbers
 dropped, and line wrapping repaired (see unwrap.py) so a sentence is not cut by the page layout.
 
-A PDF without a text layer (a scan) is an error, never an empty "clean" document.
+A PDF without a text layer (a scan) is an error, never an empty "clean" document; so is one whose glyphs do
+not map to characters (fonts without a ToUnicode map), one cut short (no ``%%EOF`` at its end) and one over
+the page or character budget (:class:`~.limits.ReadLimits`), which is refused before its pages are read.
 """
 
 from __future__ import annotations
@@ -9,16 +11,33 @@ from __future__ import annotations
 import re
 
 from .base import Extracted, ReadError
+from .limits import current
 from .safety import check_text_size
 from .unwrap import Line, is_page_number, join_wrapped
 
-MAX_PAGES = 2000
 _SLACK_PT = 24.0  # a line ending within ~1.5 em of the right text edge ran to the margin (body 10.5–16 pt)
 _EDGE = 2  # lines at the top and the bottom of a page that may be running headers/footers
 
 
+#: characters a glyph without a Unicode mapping comes out as (control codes, U+FFFD, private use)
+_UNMAPPED = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff]")
+_UNMAPPED_SHARE = 0.1
+_EOF_WINDOW = 16384  # %%EOF ends every complete PDF; writers may pad a little after it
+
+
+def _font_size(tp: object, index: int) -> float | None:
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        size = float(pdfium_c.FPDFText_GetFontSize(tp.raw, index))  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    return size if size > 0 else None
+
+
 def _page_lines(page: object) -> list[Line]:
-    """Visual lines of one page, each marked full when it runs to the page's right text edge."""
+    """Visual lines of one page, each marked full when it runs to the page's right text edge, with the font
+    size of its first character."""
     tp = page.get_textpage()  # type: ignore[attr-defined]
     try:
         n = tp.count_chars()
@@ -29,22 +48,25 @@ def _page_lines(page: object) -> list[Line]:
         rights: list[float | None] = []
         buf: list[str] = []
         right: float | None = None
+        size: float | None = None
         for i, ch in enumerate(text):
             if ch in "\r\n":
                 if ch == "\n" or buf:
-                    lines.append(Line("".join(buf)))
+                    lines.append(Line("".join(buf), size=size))
                     rights.append(right)
-                buf, right = [], None
+                buf, right, size = [], None, None
                 continue
             buf.append(ch)
             if not ch.isspace():
+                if size is None:
+                    size = _font_size(tp, i)
                 try:
                     box = tp.get_charbox(i)
                 except Exception:  # a generated character has no box
                     continue
                 right = box[2] if right is None else max(right, box[2])
         if buf:
-            lines.append(Line("".join(buf)))
+            lines.append(Line("".join(buf), size=size))
             rights.append(right)
     finally:
         tp.close()
@@ -83,6 +105,9 @@ def _drop_running(pages: list[list[Line]]) -> list[list[Line]]:
 def read_pdf(data: bytes, name: str) -> Extracted:
     import pypdfium2 as pdfium
 
+    limits = current()
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        raise ReadError("PDF 文件不完整（缺少文件结尾 %%EOF，可能未完整下载或复制），部分内容可能已丢失")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -94,9 +119,10 @@ def read_pdf(data: bytes, name: str) -> Extracted:
         n = len(pdf)
         if n == 0:
             raise ReadError("PDF 没有页面")
-        if n > MAX_PAGES:
-            raise ReadError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES}）")
+        if n > limits.max_pages:
+            raise ReadError(f"PDF 页数过多（{n} 页，上限 {limits.max_pages}），不像一份规范性文件，已跳过")
         pages: list[list[Line]] = []
+        chars = 0
         for i in range(n):
             try:
                 page = pdf[i]
@@ -106,11 +132,19 @@ def read_pdf(data: bytes, name: str) -> Extracted:
                 pages.append(_page_lines(page))
             finally:
                 page.close()
+            chars += sum(len(ln.text) for ln in pages[-1])
+            if chars > limits.max_chars:
+                raise ReadError(f"PDF 提取的文字超过 {limits.max_chars} 字（读到第 {i + 1} 页），不像一份规范性文件，已跳过")
     finally:
         pdf.close()
-    visible = sum(len(ln.text.strip()) for p in pages for ln in p)
-    if visible < max(20, 5 * len(pages)):
+    body = "".join(ln.text for p in pages for ln in p)
+    visible = len(body) - sum(c.isspace() for c in body)
+    if visible == 0:
         raise ReadError("无文字层（扫描件），需先 OCR")
+    if len(_UNMAPPED.findall(body)) > _UNMAPPED_SHARE * visible:
+        raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
+    if visible < max(20, 5 * len(pages)):
+        raise ReadError(f"PDF 文字过少（{n} 页只有 {visible} 个字符），可能是扫描件或文件已损坏，需先 OCR 或换用完整文件")
     lines = [ln for p in _drop_running(pages) for ln in p]
     text = join_wrapped(lines)
     check_text_size(text, "PDF")
