@@ -8,8 +8,9 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 .venv/bin/ruff check fairreview tests scripts benchmarks
 .venv/bin/mypy
-# .doc/.wps tests need LibreOffice or antiword (they skip with a reason otherwise): install them where we
-# can (root on a Debian-like machine, as CI is); quiet, bounded, and never fatal.
+# .doc/.wps are read in pure Python; the tests of the optional converter path (Word 6/95, Works .wps, and the
+# pure reader checked against LibreOffice) use LibreOffice or antiword where present and skip with a reason
+# otherwise: install them where we can (root on a Debian-like machine, as CI is); quiet, bounded, never fatal.
 if ! command -v soffice >/dev/null 2>&1 && ! command -v antiword >/dev/null 2>&1 \
     && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
   echo "installing libreoffice-writer-nogui and antiword for the .doc/.wps tests ..." >&2
