@@ -18,33 +18,53 @@ the date, which only a second full analysis can do.) Results read back are ident
 
 The store is one SQLite file (WAL, so concurrent scans by one user are safe) in a per-user cache folder,
 never in the scanned folder. A cache that cannot be opened never stops a scan: it is reported and skipped.
-The parsed lexicon is cached too (pickled, keyed by the lexicon files' bytes and the code digest), so a
-re-scan neither parses YAML nor validates provisions.
+
+The cache holds data, never code. Every row (a document's result, the parsed lexicon, a selection's
+summary) is JSON, sealed with an HMAC-SHA256 over the row's key columns and its bytes, under a per-user
+secret kept outside the cache folder (:func:`user_config_dir`, file ``cache-key``, readable by its owner
+only). A row whose seal, JSON or shape is wrong is treated as missing: computed again and overwritten. A
+cache file planted, copied or edited by anyone without the secret costs time, never changes a result.
+The v0.1 cache (``cache.sqlite3``, whose
+lexicon rows were pickles) is never read; one whose tables show it is ours is deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
+import hmac
 import json
 import os
-import pickle
 import re
+import secrets
 import sqlite3
+import stat
 import sys
+import tempfile
 import time
+import types
+import typing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .escapes import escape_text
 from .match.lexicon import Lexicon, builtin_dir
-from .model import DocumentResult
+from .model import VERDICTS, DocumentResult
 from .settings import Settings
 
-SCHEMA = 2
-CACHE_FILE = "cache.sqlite3"
+SCHEMA = 3
+#: The schema is in the name: a file of another version is never opened (v0.1's held pickles).
+CACHE_FILE = f"cache-v{SCHEMA}.sqlite3"
+#: v0.1 caches: deleted when their tables show they are ours, never read.
+LEGACY_FILES = ("cache.sqlite3",)
+LEGACY_TABLES = frozenset({"results", "runs", "lexicons", "selections"})
+APPLICATION_ID = 0x46524343  # "FRCC" (the review database has its own)
+#: The per-user secret that seals the rows, in :func:`user_config_dir`.
+KEY_FILE = "cache-key"
 PACKAGE = Path(__file__).resolve().parent
 #: Files larger than this are fingerprinted by size and modification time instead of content (model weights).
 HASH_LIMIT = 4 * 1024 * 1024
@@ -58,16 +78,30 @@ class CacheError(RuntimeError):
     """The cache folder or file cannot be used; the scan goes on without it."""
 
 
+# -- where --------------------------------------------------------------------------------------------------
+def _absolute_env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value and os.path.isabs(value) else None  # the XDG rule: a relative value is ignored
+
+
 def default_cache_dir() -> Path:
     """``$XDG_CACHE_HOME/fairreview`` or ``~/.cache/fairreview`` (``%LOCALAPPDATA%`` on Windows)."""
-    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    base = _absolute_env("XDG_CACHE_HOME") or (_absolute_env("LOCALAPPDATA") if os.name == "nt" else None)
     return Path(base or Path.home() / ".cache") / "fairreview"
+
+
+def user_config_dir() -> Path:
+    """``$XDG_CONFIG_HOME/fairreview`` or ``~/.config/fairreview`` (``%APPDATA%`` on Windows): the user's
+    own folder, where the cache's secret lives (not in the cache folder, which ``--cache-dir`` may put on a
+    shared drive)."""
+    base = _absolute_env("XDG_CONFIG_HOME") or (_absolute_env("APPDATA") if os.name == "nt" else None)
+    return Path(base or Path.home() / ".config") / "fairreview"
 
 
 # -- fingerprints ------------------------------------------------------------------------------------------
 def _file_digest(h: Any, root: Path, path: Path) -> None:
     st = path.stat()
-    h.update(str(path.relative_to(root)).encode() + b"\0")
+    h.update(os.fsencode(path.relative_to(root)) + b"\0")  # fsencode: names with undecodable bytes too
     if st.st_size > HASH_LIMIT:
         h.update(f"{st.st_size}:{st.st_mtime_ns}\0".encode())
     else:
@@ -78,7 +112,7 @@ def tree_digest(paths: Iterable[Path], suffixes: tuple[str, ...] | None = None) 
     """Digest of every file under ``paths`` (files or folders, recursive; hidden ones and caches skipped)."""
     h = hashlib.sha256()
     for top in paths:
-        h.update(str(top).encode() + b"\0")
+        h.update(os.fsencode(top) + b"\0")
         if top.is_file():
             _file_digest(h, top.parent, top)
             continue
@@ -156,7 +190,7 @@ def rules_fingerprint(lexicon: Lexicon) -> str:
     """Fingerprint of what the (selected) rules contribute to results, in their order."""
     data = {f.name: _canon(getattr(lexicon, f.name)) for f in dataclasses.fields(lexicon)
             if f.name not in ("files", "version")}
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(_dumps(data, sort_keys=True)).hexdigest()
 
 
 def model_digest(settings: Settings) -> str:
@@ -196,73 +230,316 @@ def run_key(settings: Settings, rules: str, segmenter: str) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-# -- the store ---------------------------------------------------------------------------------------------
-class ResultCache:
-    """One SQLite file. Not shared between threads; one per scan."""
+# -- rows as data -------------------------------------------------------------------------------------------
+def _dumps(value: Any, sort_keys: bool = False) -> bytes:
+    """Compact UTF-8 JSON; lone surrogates (undecodable bytes of a file name) are kept, losslessly."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False)
+    return text.encode("utf-8", "surrogatepass")
 
-    def __init__(self, directory: str | Path):
+
+def _loads(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
+class ShapeError(ValueError):
+    """Stored data that does not have the shape of the type it should become."""
+
+
+def to_data(value: Any) -> Any:
+    """Frozen dataclasses (a :class:`Lexicon`) as JSON data; a compiled regex as its pattern and flags."""
+    if isinstance(value, re.Pattern):
+        return {"pattern": value.pattern, "flags": value.flags}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [to_data(v) for v in value]
+    if value is None or isinstance(value, str | int):  # bool is an int
+        return value
+    raise TypeError(f"缓存无法保存 {type(value).__name__} 类型的值")
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def from_data(tp: Any, data: Any) -> Any:
+    """The inverse of :func:`to_data`, checked against the type annotations all the way down: any other
+    shape raises :class:`ShapeError`. Builds only dataclasses, tuples, lists, strings, numbers and regexes."""
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        args = typing.get_args(tp)
+        if data is None and type(None) in args:
+            return None
+        others = [a for a in args if a is not type(None)]
+        if len(others) != 1:
+            raise ShapeError(f"不支持的类型 {tp}")
+        return from_data(others[0], data)
+    if tp is re.Pattern or origin is re.Pattern:
+        if not (isinstance(data, dict) and set(data) == {"pattern", "flags"}
+                and isinstance(data["pattern"], str) and type(data["flags"]) is int):
+            raise ShapeError("正则表达式应为 {pattern, flags}")
+        try:
+            return re.compile(data["pattern"], data["flags"])
+        except (re.error, ValueError, TypeError, OverflowError) as exc:
+            raise ShapeError(f"正则表达式无效：{exc}") from exc
+    if origin in (tuple, list):
+        args = typing.get_args(tp)
+        if not isinstance(data, list) or len(args) not in (1, 2) or (len(args) == 2 and args[1] is not Ellipsis):
+            raise ShapeError(f"应为列表（{tp}）")
+        items = [from_data(args[0], v) for v in data]
+        return tuple(items) if origin is tuple else items
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        names = [f.name for f in dataclasses.fields(tp)]
+        if not isinstance(data, dict) or set(data) != set(names):
+            raise ShapeError(f"{tp.__name__} 的字段不符")
+        hints = _hints(tp)
+        return tp(**{n: from_data(hints[n], data[n]) for n in names})
+    if tp is bool and type(data) is bool:
+        return data
+    if tp is int and type(data) is int:
+        return data
+    if tp is str and type(data) is str:
+        return data
+    raise ShapeError(f"应为 {getattr(tp, '__name__', tp)}，而不是 {type(data).__name__}")
+
+
+def _document(data: Any, path: str, sha256: str) -> DocumentResult | None:
+    """A stored result, if it has the shape of one and is the result of this very file."""
+    if not isinstance(data, dict) or not isinstance(data.get("findings", []), list):
+        return None
+    try:
+        doc = DocumentResult.from_dict(data)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+    if doc.path != path or doc.sha256 != sha256 or doc.verdict not in VERDICTS:
+        return None
+    return doc
+
+
+#: What :class:`Runner` keeps of a selection (``summarize`` plus the segmenter id) and the type of each.
+SUMMARY_FIELDS = {"version": str, "codes": list, "fingerprint": str, "segmenter": str}
+
+
+def _summary(data: Any) -> dict[str, Any] | None:
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), t) for k, t in SUMMARY_FIELDS.items()):
+        return None
+    return data if all(isinstance(c, str) for c in data["codes"]) else None
+
+
+# -- the secret ----------------------------------------------------------------------------------------------
+def _read_secret(path: Path) -> bytes | None:
+    """The key in ``path``, or None when there is none or it is damaged. A file that someone else owns or
+    may read or write is not used (it would let them seal rows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise CacheError(f"缓存不可用（密钥 {path} 不是普通文件），本次不使用缓存")
+        if os.name != "nt" and (st.st_uid != os.geteuid() or st.st_mode & 0o077):
+            raise CacheError(f"缓存不可用（密钥文件 {path} 不属于当前用户或其他用户可以读写；"
+                             f"请执行 chmod 600 {path}，或删除它以生成新的），本次不使用缓存")
+        raw = f.read(256)
+    try:
+        key = bytes.fromhex(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return key if len(key) == 32 else None
+
+
+def load_secret(path: Path | None = None) -> bytes:
+    """The per-user key that seals cache rows, created (owner-only) on first use. A damaged key file is
+    replaced; rows sealed with the old key are then simply computed again."""
+    path = path or user_config_dir() / KEY_FILE
+    key = _read_secret(path)
+    if key is not None:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_bytes(32)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(key.hex() + "\n")
+        try:
+            os.link(tmp, path)  # atomic, and never over the key a concurrent first scan just made
+        except FileExistsError:
+            theirs = _read_secret(path)
+            if theirs is not None:
+                return theirs
+            os.replace(tmp, path)  # the existing one is damaged
+        except OSError:  # a file system without hard links
+            os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return key
+
+
+def _discard_legacy(directory: Path) -> None:
+    """Delete a v0.1 cache (its lexicon rows are pickles) once its table names show it is ours. Only the
+    schema is read, read-only; nothing in it is ever loaded. Anything else of that name is left alone."""
+    for name in LEGACY_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                conn.close()
+        except (sqlite3.Error, ValueError):
+            continue
+        if tables == LEGACY_TABLES:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):  # e.g. open in an old fairreview on Windows; never read
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# -- the store ---------------------------------------------------------------------------------------------
+_TABLES = """
+CREATE TABLE IF NOT EXISTS results (
+    run_key TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, as_of TEXT NOT NULL,
+    doc BLOB NOT NULL, mac BLOB NOT NULL, PRIMARY KEY (run_key, path));
+CREATE TABLE IF NOT EXISTS runs (run_key TEXT PRIMARY KEY, used REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS lexicons (key TEXT PRIMARY KEY, data BLOB NOT NULL, mac BLOB NOT NULL, used REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS selections (
+    key TEXT PRIMARY KEY, summary BLOB NOT NULL, mac BLOB NOT NULL, used REAL NOT NULL);
+"""
+
+
+class ResultCache:
+    """One SQLite file. Not shared between threads; one per scan. ``secret_file``: where the sealing key
+    is (default: ``cache-key`` in :func:`user_config_dir`)."""
+
+    def __init__(self, directory: str | Path, secret_file: str | Path | None = None):
         self.directory = Path(directory)
         self.path = self.directory / CACHE_FILE
         self.hits = self.misses = self.writes = 0
-        self._pending: list[tuple[str, str, str, str, str, float]] = []
+        #: rows whose seal, JSON or shape was wrong (damaged or tampered with): ignored, computed again
+        self.rejected = 0
+        self._pending: list[tuple[str, str, str, str, bytes, bytes]] = []
         self._run_keys: set[str] = set()
+        db: sqlite3.Connection | None = None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(
-                """
-                CREATE TABLE IF NOT EXISTS results (
-                    run_key TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, as_of TEXT NOT NULL,
-                    doc TEXT NOT NULL, PRIMARY KEY (run_key, path));
-                CREATE TABLE IF NOT EXISTS runs (run_key TEXT PRIMARY KEY, used REAL NOT NULL);
-                CREATE TABLE IF NOT EXISTS lexicons (
-                    key TEXT PRIMARY KEY, data BLOB NOT NULL, used REAL NOT NULL);
-                CREATE TABLE IF NOT EXISTS selections (
-                    key TEXT PRIMARY KEY, summary TEXT NOT NULL, used REAL NOT NULL);
-                """
-            )
+            self._key = load_secret(Path(secret_file) if secret_file is not None else None)
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _discard_legacy(self.directory)
+            db = sqlite3.connect(self.path, timeout=30)
+            self._open_schema(db)
         except (OSError, sqlite3.Error) as exc:
+            if db is not None:
+                db.close()
             raise CacheError(f"缓存不可用（{self.path}：{exc}），本次不使用缓存") from exc
+        except CacheError:
+            if db is not None:
+                db.close()
+            raise
+        self.db = db
+
+    def _open_schema(self, db: sqlite3.Connection) -> None:
+        """Use the file if it is ours; create the tables (under one write lock) if it is empty."""
+        db.execute("PRAGMA trusted_schema = OFF")  # a planted file's triggers and views run no functions
+        if not self._ours(db):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if not self._ours(db):  # a concurrent first scan may have created it meanwhile
+                    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise CacheError(f"缓存不可用（{self.path} 不是本版本 fairreview 的缓存文件；"
+                                         f"删除它即可重建），本次不使用缓存")
+                    for statement in filter(str.strip, _TABLES.split(";")):
+                        db.execute(statement)
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    db.execute(f"PRAGMA user_version = {SCHEMA}")
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+
+    @staticmethod
+    def _ours(db: sqlite3.Connection) -> bool:
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        return bool(app == APPLICATION_ID and version == SCHEMA)
+
+    # sealing
+    def _seal(self, table: str, key: tuple[str, ...], payload: bytes) -> bytes:
+        """HMAC over the table, the key columns (the row cannot be moved to another file or run) and the
+        bytes. ASCII JSON of the key: any path, surrogates included, without ambiguity."""
+        head = json.dumps([table, *key]).encode("ascii")
+        return hmac.digest(self._key, head + b"\0" + payload, "sha256")
+
+    def _open(self, table: str, key: tuple[str, ...], payload: Any, mac: Any) -> Any:
+        """The row's data if its seal is right and it parses; otherwise None (counted as rejected)."""
+        try:
+            if isinstance(payload, bytes) and isinstance(mac, bytes) and hmac.compare_digest(
+                    mac, self._seal(table, key, payload)):
+                return _loads(payload)
+        except ValueError:  # not JSON (cannot happen for a row we sealed, unless the code is broken)
+            pass
+        self.rejected += 1
+        return None
 
     # parsed lexicons
     def get_lexicon(self, key: str) -> Lexicon | None:
         try:
-            row = self.db.execute("SELECT data FROM lexicons WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            lexicon = pickle.loads(row[0])  # our own file in the user's cache folder
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            row = self.db.execute("SELECT data, mac FROM lexicons WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        data = self._open("lexicons", (key,), *row)
+        if data is None:
+            return None
+        try:
+            lexicon = from_data(Lexicon, data)
+        except ShapeError:
+            self.rejected += 1
             return None
         return lexicon if isinstance(lexicon, Lexicon) else None
 
     def put_lexicon(self, key: str, lexicon: Lexicon) -> None:
         try:
+            payload = _dumps(to_data(lexicon))
+        except (TypeError, ValueError):
+            return  # a rule holding something JSON cannot: parsed again next time
+        try:
             with self.db:
                 self.db.execute("DELETE FROM lexicons WHERE used < ?", (time.time() - MAX_AGE_DAYS * 86400,))
-                self.db.execute(
-                    "INSERT OR REPLACE INTO lexicons VALUES (?, ?, ?)",
-                    (key, pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL), time.time()),
-                )
+                self.db.execute("INSERT OR REPLACE INTO lexicons VALUES (?, ?, ?, ?)",
+                                (key, payload, self._seal("lexicons", (key,), payload), time.time()))
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs speed
 
-    # what a selection of rules amounts to (version label, codes, fingerprint): no unpickling on a re-scan
+    # what a selection of rules amounts to (version label, codes, fingerprint): no rules read on a re-scan
     def get_summary(self, key: str) -> dict[str, Any] | None:
         try:
-            row = self.db.execute("SELECT summary FROM selections WHERE key = ?", (key,)).fetchone()
-            return json.loads(row[0]) if row else None
-        except (sqlite3.Error, ValueError):
+            row = self.db.execute("SELECT summary, mac FROM selections WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
             return None
+        if row is None:
+            return None
+        data = self._open("selections", (key,), *row)
+        summary = _summary(data) if data is not None else None
+        if data is not None and summary is None:
+            self.rejected += 1
+        return summary
 
     def put_summary(self, key: str, summary: dict[str, Any]) -> None:
+        try:
+            payload = _dumps(summary)
+        except (TypeError, ValueError):
+            return
         try:
             with self.db:
                 old = time.time() - MAX_AGE_DAYS * 86400
                 self.db.execute("DELETE FROM selections WHERE used < ?", (old,))
-                self.db.execute("INSERT OR REPLACE INTO selections VALUES (?, ?, ?)",
-                                (key, json.dumps(summary, ensure_ascii=False), time.time()))
+                self.db.execute("INSERT OR REPLACE INTO selections VALUES (?, ?, ?, ?)",
+                                (key, payload, self._seal("selections", (key,), payload), time.time()))
         except sqlite3.Error:
             pass
 
@@ -271,16 +548,19 @@ class ResultCache:
         self._run_keys.add(key)
         try:
             row = self.db.execute(
-                "SELECT sha256, as_of, doc FROM results WHERE run_key = ? AND path = ?", (key, path)
+                "SELECT sha256, as_of, doc, mac FROM results WHERE run_key = ? AND path = ?",
+                (key, escape_text(path)),  # lossless and valid UTF-8: names with undecodable bytes too
             ).fetchone()
         except sqlite3.Error:
             row = None
         if row is None or row[0] != sha256 or row[1] != as_of:
             self.misses += 1
             return None
-        try:
-            doc = DocumentResult.from_dict(json.loads(row[2]))
-        except (ValueError, TypeError, KeyError):
+        data = self._open("results", (key, path, sha256, as_of), row[2], row[3])
+        doc = _document(data, path, sha256) if data is not None else None
+        if doc is None:
+            if data is not None:
+                self.rejected += 1
             self.misses += 1
             return None
         self.hits += 1
@@ -290,9 +570,13 @@ class ResultCache:
         """Store ``doc`` (its ``sha256`` is the content key), computed for review date ``as_of``."""
         if doc.sha256 is None:
             return
+        try:
+            payload = _dumps(doc.to_dict())
+        except (TypeError, ValueError):
+            return  # something in ``extra`` that JSON cannot hold: not cached
         self._run_keys.add(key)
-        text = json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        self._pending.append((key, doc.path, doc.sha256, as_of, text, time.time()))
+        mac = self._seal("results", (key, doc.path, doc.sha256, as_of), payload)
+        self._pending.append((key, escape_text(doc.path), doc.sha256, as_of, payload, mac))
         if len(self._pending) >= 256:  # an interrupted scan keeps what it finished
             self.flush()
 
@@ -302,8 +586,7 @@ class ResultCache:
         rows, self._pending = self._pending, []
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                                    [r[:5] for r in rows])
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
             self.writes += len(rows)
         except sqlite3.Error:
             pass
@@ -320,9 +603,10 @@ class ResultCache:
                 for k in old:
                     self.db.execute("DELETE FROM results WHERE run_key = ?", (k,))
                     self.db.execute("DELETE FROM runs WHERE run_key = ?", (k,))
-            self.db.close()
         except sqlite3.Error:
             pass
+        finally:
+            self.db.close()
 
     def __enter__(self) -> ResultCache:
         return self

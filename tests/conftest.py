@@ -20,9 +20,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """`fairreview scan` caches results per user (~/.cache/fairreview); tests keep theirs in a temp folder
-    (set in the environment, so CLI subprocesses inherit it)."""
+    """`fairreview scan` caches results per user (~/.cache/fairreview, sealed with a key in
+    ~/.config/fairreview); tests keep theirs in temp folders (set in the environment, so CLI subprocesses
+    inherit them)."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("xdg-config"))
+    os.environ.pop("FAIRREVIEW_CACHE_DIR", None)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fairreview import Settings, scan_paths
+from fairreview.cache import CACHE_FILE
 from fairreview.model import DocumentResult
 from fairreview.report.render import render_json
 from fairreview.run import Runner
@@ -155,7 +156,7 @@ def test_a_cache_inside_the_scanned_folder_is_not_used(docs: Path) -> None:
 def test_a_broken_cache_file_warns_and_the_scan_goes_on(docs: Path, tmp_path: Path) -> None:
     cache = tmp_path / "c"
     cache.mkdir()
-    (cache / "cache.sqlite3").write_bytes(b"this is not a database" * 100)
+    (cache / CACHE_FILE).write_bytes(b"this is not a database" * 100)
     messages: list[str] = []
     runner = Runner(Settings(as_of="2026-11-27"), cache_dir=cache, warn=messages.append)
     with runner:
