@@ -24,7 +24,8 @@ summary) is JSON, sealed with an HMAC-SHA256 over the row's key columns and its 
 secret kept outside the cache folder (:func:`user_config_dir`, file ``cache-key``, readable by its owner
 only). A row whose seal, JSON or shape is wrong is treated as missing: computed again and overwritten. A
 cache file planted, copied or edited by anyone without the secret costs time, never changes a result.
-The v0.1 cache (``cache.sqlite3``, whose
+Where the folder is comes from the user alone (``--cache-dir``, ``FAIRREVIEW_CACHE_DIR``, the per-user
+default), never from a project file found in a parent folder. The v0.1 cache (``cache.sqlite3``, whose
 lexicon rows were pickles) is never read; one whose tables show it is ours is deleted.
 """
 
@@ -63,6 +64,8 @@ CACHE_FILE = f"cache-v{SCHEMA}.sqlite3"
 LEGACY_FILES = ("cache.sqlite3",)
 LEGACY_TABLES = frozenset({"results", "runs", "lexicons", "selections"})
 APPLICATION_ID = 0x46524343  # "FRCC" (the review database has its own)
+#: The user's own choice of cache folder, after ``--cache-dir``.
+ENV_CACHE_DIR = "FAIRREVIEW_CACHE_DIR"
 #: The per-user secret that seals the rows, in :func:`user_config_dir`.
 KEY_FILE = "cache-key"
 PACKAGE = Path(__file__).resolve().parent
@@ -78,14 +81,18 @@ class CacheError(RuntimeError):
     """The cache folder or file cannot be used; the scan goes on without it."""
 
 
-# -- where --------------------------------------------------------------------------------------------------
+# -- where: the user's own settings only -------------------------------------------------------------------
 def _absolute_env(name: str) -> str | None:
     value = os.environ.get(name)
     return value if value and os.path.isabs(value) else None  # the XDG rule: a relative value is ignored
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/fairreview`` or ``~/.cache/fairreview`` (``%LOCALAPPDATA%`` on Windows)."""
+    """``$FAIRREVIEW_CACHE_DIR``, else ``$XDG_CACHE_HOME/fairreview`` or ``~/.cache/fairreview``
+    (``%LOCALAPPDATA%`` on Windows)."""
+    own = os.environ.get(ENV_CACHE_DIR)
+    if own:
+        return Path(own).expanduser()
     base = _absolute_env("XDG_CACHE_HOME") or (_absolute_env("LOCALAPPDATA") if os.name == "nt" else None)
     return Path(base or Path.home() / ".cache") / "fairreview"
 
@@ -96,6 +103,13 @@ def user_config_dir() -> Path:
     shared drive)."""
     base = _absolute_env("XDG_CONFIG_HOME") or (_absolute_env("APPDATA") if os.name == "nt" else None)
     return Path(base or Path.home() / ".config") / "fairreview"
+
+
+def config_cache_dir_ignored(config_file: str | Path | None) -> str:
+    """The notice for a project config file that sets ``cache-dir``: ignored, because anyone who can write
+    a parent folder of the scan could otherwise choose where results are read from."""
+    return (f"提示：已忽略配置文件 {config_file} 中的 cache-dir：缓存目录只由 --cache-dir、环境变量 "
+            f"{ENV_CACHE_DIR} 或默认位置（{default_cache_dir()}）决定")
 
 
 # -- fingerprints ------------------------------------------------------------------------------------------

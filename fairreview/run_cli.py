@@ -18,7 +18,7 @@ def run_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="并行进程数，默认为 CPU 核数（文件很少时自动只用 1 个）")(f)
     f = click.option("--no-cache", is_flag=True, help="不读取也不写入结果缓存")(f)
     f = click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
-                     help="结果缓存目录（默认 ~/.cache/fairreview；配置键 cache-dir）")(f)
+                     help="结果缓存目录（默认为环境变量 FAIRREVIEW_CACHE_DIR，否则 ~/.cache/fairreview）")(f)
     f = click.option("-q", "--quiet", is_flag=True, help="不显示进度条")(f)
     f = click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
                      help="在已有的 Dask 集群上排查，如 tcp://10.0.0.5:8786（需安装 fairreview[dask]）")(f)
@@ -32,14 +32,16 @@ def _fail(message: str) -> None:
 
 def make_runner(settings: Settings, paths: list[str], no_cache: bool = False, cache_dir: str | None = None,
                 **_: Any) -> Runner:
-    """A command-line scan's runner: cache on unless ``--no-cache``; folder from option, config or default."""
+    """A command-line scan's runner: cache on unless ``--no-cache``; folder from the option, else
+    $FAIRREVIEW_CACHE_DIR or the per-user default (never from a config file found above the working folder)."""
+    from .cache import config_cache_dir_ignored
+    from .config import find_config
+
+    config = find_config()
+    if config.get("cache-dir") is not None:
+        _warn(config_cache_dir_ignored(config.path))
     if no_cache:
         return Runner(settings, warn=_warn)
-    if cache_dir is None:
-        from .config import find_config
-
-        configured = find_config().paths("cache-dir")
-        cache_dir = configured[0] if configured else None
     return Runner(settings, cache=True, cache_dir=cache_dir, warn=_warn, paths=paths)
 
 

@@ -1,5 +1,5 @@
 """The result cache as an attacker and a damaged disk see it: no code from a row, no edited verdict, no v0.1
-pickles, and file names with undecodable bytes."""
+pickles, no cache folder chosen by a file in a parent folder, and file names with undecodable bytes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +24,13 @@ from hypothesis import strategies as st
 from fairreview import Settings, scan_paths
 from fairreview.cache import (
     CACHE_FILE,
+    ENV_CACHE_DIR,
     KEY_FILE,
     LEGACY_FILES,
     CacheError,
     ResultCache,
     ShapeError,
+    default_cache_dir,
     from_data,
     lexicon_key,
     to_data,
@@ -246,6 +249,48 @@ def test_a_foreign_file_with_the_old_name_is_left_alone(docs: Path, tmp_path: Pa
     before = legacy.read_bytes()
     _scan(docs, cache)
     assert legacy.read_bytes() == before
+
+
+# -- where the cache is -------------------------------------------------------------------------------------
+def _cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fairreview", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=300)
+
+
+def test_a_config_file_in_a_parent_folder_cannot_choose_the_cache(docs: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    work = shared / "科室" / "张三"
+    work.mkdir(parents=True)
+    evil = tmp_path / "evil"
+    (shared / "fairreview.toml").write_text(f'cache-dir = "{evil.as_posix()}"\n', encoding="utf-8")
+    mine = tmp_path / "xdg"
+    env = {"XDG_CACHE_HOME": str(mine)}
+    out = tmp_path / "out.json"
+    proc = _cli(["scan", str(docs), "--format", "json", "--as-of", AS_OF, "-q", "-o", str(out)], work, env)
+    assert proc.returncode in (0, 1), proc.stderr  # 2 would be a failed run
+    assert not evil.exists()
+    assert (mine / "fairreview" / CACHE_FILE).exists()
+    notice = [line for line in proc.stderr.splitlines() if "cache-dir" in line]
+    assert len(notice) == 1 and "已忽略" in notice[0] and str(shared / "fairreview.toml") in notice[0]
+    assert _verdicts(json.loads(out.read_text(encoding="utf-8")))["期限办法.txt"] == "expired"
+
+
+def test_the_cache_folder_comes_from_the_option_then_the_environment(docs: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv(ENV_CACHE_DIR, raising=False)
+    assert default_cache_dir() == tmp_path / "xdg" / "fairreview"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/xdg")  # the XDG rule: relative values are ignored
+    assert default_cache_dir() == Path.home() / ".cache" / "fairreview"
+    monkeypatch.setenv(ENV_CACHE_DIR, str(tmp_path / "env"))
+    assert default_cache_dir() == tmp_path / "env"
+    out = tmp_path / "out.json"
+    env = {ENV_CACHE_DIR: str(tmp_path / "env")}
+    assert _cli(["scan", str(docs), "-q", "--format", "json", "-o", str(out)], tmp_path, env).returncode in (0, 1)
+    assert (tmp_path / "env" / CACHE_FILE).exists()
+    proc = _cli(["scan", str(docs), "-q", "--format", "json", "-o", str(out), "--cache-dir",
+                 str(tmp_path / "opt")], tmp_path, env)
+    assert proc.returncode in (0, 1) and (tmp_path / "opt" / CACHE_FILE).exists()
 
 
 # -- the secret -------------------------------------------------------------------------------------------
