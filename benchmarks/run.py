@@ -155,6 +155,7 @@ STAGES = [  # (module, attribute, stage): pipeline steps as pipeline.py calls th
     ("fairreview.pipeline", "extract_meta", "meta (facts)"),
     ("fairreview.pipeline", "attach_precedents", "precedents"),
     ("fairreview.pipeline", "superseded_findings", "superseded citations"),
+    ("fairreview.pipeline", "sketch", "document sketch (review identity)"),
     ("fairreview.pipeline", "conclude", "conclude"),
     ("fairreview.pipeline", "load_segmenter", "token context: model load"),
 ]
@@ -166,9 +167,9 @@ def stage_profile(corpus: Path, code: Path = ROOT) -> dict[str, Any]:
 
     sys.path.insert(0, str(code))
     from fairreview import Settings
+    from fairreview.batch import Runner
     from fairreview.match import segmenter as seg_mod
     from fairreview.report.render import render_json
-    from fairreview.run import Runner
 
     wall: dict[str, float] = {}
     cpu: dict[str, float] = {}

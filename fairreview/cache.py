@@ -51,11 +51,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .escapes import escape_text
 from .match.lexicon import Lexicon, builtin_dir
 from .model import VERDICTS, DocumentResult
 from .settings import Settings
+from .version import __version__
 
 SCHEMA = 3
 #: The schema is in the name: a file of another version is never opened (v0.1's held pickles).
@@ -323,7 +323,7 @@ def _document(data: Any, path: str, sha256: str) -> DocumentResult | None:
     if not isinstance(data, dict) or not isinstance(data.get("findings", []), list):
         return None
     try:
-        doc = DocumentResult.from_dict(data)
+        doc = DocumentResult.from_record(data)
     except (TypeError, KeyError, ValueError, AttributeError):
         return None
     if doc.path != path or doc.sha256 != sha256 or doc.verdict not in VERDICTS:
@@ -585,7 +585,7 @@ class ResultCache:
         if doc.sha256 is None:
             return
         try:
-            payload = _dumps(doc.to_dict())
+            payload = _dumps(doc.to_record())
         except (TypeError, ValueError):
             return  # something in ``extra`` that JSON cannot hold: not cached
         self._run_keys.add(key)

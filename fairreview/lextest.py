@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .match.lexicon import Lexicon, Rule
-from .model import SEVERITY_ZH, DocumentResult, Finding
+from .model import DocumentResult, Finding
 from .pipeline import Engine
-from .settings import Settings
+from .report.labels import SEVERITY_ZH
+from .settings import Settings, load_settings
 
 KINDS = ("violation", "compliant")
 KIND_ZH = {"violation": "应命中", "compliant": "不应命中"}
@@ -74,7 +75,7 @@ def check_rule(engine: Engine, rule: Rule) -> list[str]:
 
 
 def run_all(lexicon: Lexicon, settings: Settings | None = None) -> list[ExampleResult]:
-    engine = Engine(settings or Settings(), lexicon=lexicon)
+    engine = Engine(settings if settings is not None else load_settings(), lexicon=lexicon)
     # the engine's lexicon is the selected one; run every rule it kept
     return [check_example(engine, rule, kind, i)
             for rule in engine.lexicon.rules for kind, i in examples_of(rule)]

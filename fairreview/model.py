@@ -1,27 +1,30 @@
-"""The data that flows through the pipeline: read → structure → match → conclude → report."""
+"""The data that flows through the pipeline: read → structure → match → conclude → report.
+
+Everything here is a dataclass with typed fields; no module reads another's data by dictionary key.
+``to_dict`` gives the JSON contract (docs/json.md: keys are added, never removed or renamed, and optional
+keys appear only when they have a value). ``DocumentResult.to_record`` / ``from_record`` add what a stored
+result needs beyond the contract (the clause outline and the document sketch), so that a verdict can be
+recomputed and a document recognised from a stored result without reading the file again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from .report.labels import VERDICT_ZH, summary_line
+
 SEVERITIES = ("error", "warning", "info")
 FLAGGING = frozenset({"error", "warning"})
 VERDICTS = ("retain", "amend", "repeal", "expired", "error")
-VERDICT_ZH = {"retain": "保留", "amend": "修改", "repeal": "废止", "expired": "失效", "error": "无法读取"}
-SEVERITY_ZH = {"error": "明显违反", "warning": "疑似", "info": "提示"}
 
 
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
+def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in d.items() if k in names}
 
 
-def _field_names(cls: type) -> frozenset[str]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
-    return names
-
-
+# -- structure ------------------------------------------------------------------------------------------
 @dataclass
 class Sentence:
     """A sentence of the normalised text, with its place in the clause tree."""
@@ -54,6 +57,93 @@ class Structure:
 
 
 @dataclass
+class Outline:
+    """What the verdict needs of a document's clause tree, kept with the result (the tree itself is not)."""
+
+    operative_clauses: int = 0  # clauses with a sentence outside the title and the front matter
+
+
+# -- what a finding carries besides the match -------------------------------------------------------------
+@dataclass
+class SupersededLaw:
+    """The repealed or replaced law an LG001 finding cites (from fairreview/data/superseded.yaml)."""
+
+    title: str
+    status: str  # repealed | replaced | amended
+    date: str
+    replaced_by: str
+
+
+@dataclass
+class PrecedentMatch:
+    """The most similar clause of a published case (display only: it never changes a finding)."""
+
+    id: str
+    text: str
+    document: str
+    issuer: str
+    source: str
+    fcr_equivalent: list[str]
+    score: float
+
+
+@dataclass
+class DecisionRecord:
+    """The reviewer's latest decision on a finding."""
+
+    kind: str  # confirmed | dismissed | exception | reopened
+    reason: str | None
+    deadline: str | None
+    reviewer: str
+    decided_at: str
+    id: int
+
+
+@dataclass
+class NoteRecord:
+    text: str
+    reviewer: str
+    noted_at: str
+
+
+@dataclass
+class FindingReview:
+    """Review state of a finding, set after the scan (review/apply.py); empty when no database is used."""
+
+    fingerprint: str | None = None  # the sentence fingerprint decisions are keyed by
+    notes: list[NoteRecord] = field(default_factory=list)
+    decision: DecisionRecord | None = None
+    status: str | None = None  # confirmed | dismissed | exception | exception_expired; None: undecided
+    baseline: str | None = None  # new | unchanged, when a baseline is in use
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        if self.fingerprint is not None:
+            d["fingerprint"] = self.fingerprint
+        if self.notes:
+            d["review_notes"] = [asdict(n) for n in self.notes]
+        if self.decision is not None:
+            d["decision"] = asdict(self.decision)
+        if self.status is not None:
+            d["review_status"] = self.status
+        if self.baseline is not None:
+            d["baseline"] = self.baseline
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FindingReview:
+        decision = d.get("decision")
+        return cls(
+            fingerprint=d.get("fingerprint"),
+            notes=[NoteRecord(**_known(NoteRecord, n)) for n in d.get("review_notes") or ()],
+            decision=DecisionRecord(**_known(DecisionRecord, decision)) if decision else None,
+            status=d.get("review_status"),
+            baseline=d.get("baseline"),
+        )
+
+
+# -- findings and documents -------------------------------------------------------------------------------
+@dataclass
 class Finding:
     rule: str
     name: str
@@ -68,24 +158,54 @@ class Finding:
     suggestion: str
     title: str = ""  # the rule's Chinese title
     note: str | None = None  # e.g. why a finding was downgraded (条例第十二条 exception)
-    extra: dict[str, Any] = field(default_factory=dict)
+    clause: int | None = None  # the clause it counts against for 废止 (None: it never does, e.g. LG001)
+    trigger_start: int = 0  # offset of the matched words in the extracted text
+    sentence_clause: int | None = None  # LG001: the clause the citing sentence is in
+    superseded: SupersededLaw | None = None  # LG001: the law cited
+    precedent: PrecedentMatch | None = None
+    review: FindingReview = field(default_factory=FindingReview)
 
     def flags(self) -> bool:
         return self.severity in FLAGGING
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        extra = d.pop("extra")
-        d.update(extra)
+        d: dict[str, Any] = {
+            "rule": self.rule,
+            "name": self.name,
+            "provisions": list(self.provisions),
+            "severity": self.severity,
+            "location": self.location,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "evidence": list(self.evidence),
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "title": self.title,
+            "note": self.note,
+            "clause": self.clause,
+        }
+        if self.superseded is not None:
+            d["sentence_clause"] = self.sentence_clause
+        d["trigger_start"] = self.trigger_start
+        if self.superseded is not None:
+            d["superseded"] = asdict(self.superseded)
+        if self.precedent is not None:
+            d["precedent"] = asdict(self.precedent)
+        d.update(self.review.to_dict())
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Finding:
-        """Inverse of :meth:`to_dict`: keys that are not fields go back into ``extra`` (cache round trip)."""
-        names = _field_names(cls)
-        kwargs = {k: v for k, v in d.items() if k in names}
-        kwargs["extra"] = {k: v for k, v in d.items() if k not in names}
-        return cls(**kwargs)
+        """Inverse of :meth:`to_dict`."""
+        plain = {k: v for k, v in _known(cls, d).items() if k not in ("superseded", "precedent", "review")}
+        superseded, precedent = d.get("superseded"), d.get("precedent")
+        return cls(
+            **plain,
+            superseded=SupersededLaw(**_known(SupersededLaw, superseded)) if superseded else None,
+            precedent=PrecedentMatch(**_known(PrecedentMatch, precedent)) if precedent else None,
+            review=FindingReview.from_dict(d),
+        )
 
 
 @dataclass
@@ -103,8 +223,67 @@ class Meta:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Meta:
-        names = _field_names(cls)
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return cls(**_known(cls, d))
+
+
+@dataclass
+class ReviewCounts:
+    """Flagged findings that review took out of the verdict."""
+
+    dismissed: int
+    exceptions: int
+
+
+@dataclass
+class FinalVerdict:
+    """The reviewer's conclusion on a document, which wins over the recommendation."""
+
+    verdict: str  # retain | amend | repeal | expired
+    reason: str
+    recommended: str | None
+    reviewer: str
+    decided_at: str
+    needs_review: bool  # findings appeared after the conclusion was set (the document was edited since)
+    unreviewed_findings: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        return {"verdict": d.pop("verdict"), "verdict_zh": VERDICT_ZH[self.verdict], **d}
+
+
+@dataclass
+class DocumentReview:
+    """Review state of a document, set after the scan (review/apply.py)."""
+
+    document_id: int | None = None
+    scan_verdict: str | None = None  # the recommendation before decisions, when decisions changed it
+    scan_reasons: list[str] = field(default_factory=list)
+    counts: ReviewCounts | None = None
+    final: FinalVerdict | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        if self.document_id is not None:
+            d["document_id"] = self.document_id
+        if self.scan_verdict is not None:
+            d["scan_verdict"] = self.scan_verdict
+            d["scan_reasons"] = list(self.scan_reasons)
+        if self.counts is not None:
+            d["review"] = asdict(self.counts)
+        if self.final is not None:
+            d["final_verdict"] = self.final.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocumentReview:
+        counts, final = d.get("review"), d.get("final_verdict")
+        return cls(
+            document_id=d.get("document_id"),
+            scan_verdict=d.get("scan_verdict"),
+            scan_reasons=list(d.get("scan_reasons") or ()),
+            counts=ReviewCounts(**_known(ReviewCounts, counts)) if counts else None,
+            final=FinalVerdict(**_known(FinalVerdict, final)) if final else None,
+        )
 
 
 @dataclass
@@ -120,8 +299,11 @@ class DocumentResult:
     meta: Meta = field(default_factory=Meta)
     chars: int = 0
     sha256: str | None = None
-    # set after the per-document scan (review: "final_verdict", "scan_verdict", ...); merged into the JSON
-    extra: dict[str, Any] = field(default_factory=dict)
+    outline: Outline | None = None  # None when the document could not be read
+    # bottom-k sketch of the text (review/fingerprint.py): how review recognises an edited or re-exported
+    # version; computed for documents with findings, the ones a review can record decisions on
+    sketch: list[int] = field(default_factory=list)
+    review: DocumentReview = field(default_factory=DocumentReview)
 
     @property
     def flagged(self) -> list[Finding]:
@@ -141,18 +323,34 @@ class DocumentResult:
             "chars": self.chars,
             "sha256": self.sha256,
             "findings": [f.to_dict() for f in self.findings],
-            **self.extra,
+            **self.review.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DocumentResult:
-        """Inverse of :meth:`to_dict` (``verdict_zh`` is derived; unknown keys go back into ``extra``)."""
-        names = _field_names(cls)
-        kwargs = {k: v for k, v in d.items() if k in names and k not in ("findings", "meta", "extra")}
-        kwargs["findings"] = [Finding.from_dict(f) for f in d.get("findings", ())]
-        kwargs["meta"] = Meta.from_dict(d.get("meta") or {})
-        kwargs["extra"] = {k: v for k, v in d.items() if k not in names and k != "verdict_zh"}
-        return cls(**kwargs)
+        """Inverse of :meth:`to_dict` (``verdict_zh`` is derived)."""
+        plain = {k: v for k, v in _known(cls, d).items()
+                 if k not in ("findings", "meta", "outline", "sketch", "review")}
+        return cls(
+            **plain,
+            findings=[Finding.from_dict(f) for f in d.get("findings", ())],
+            meta=Meta.from_dict(d.get("meta") or {}),
+            review=DocumentReview.from_dict(d),
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """What a stored result keeps: the JSON contract plus the outline and the sketch."""
+        outline = asdict(self.outline) if self.outline is not None else None
+        return {**self.to_dict(), "outline": outline, "sketch": list(self.sketch)}
+
+    @classmethod
+    def from_record(cls, d: dict[str, Any]) -> DocumentResult:
+        """Inverse of :meth:`to_record`; a record without the outline or the sketch raises KeyError."""
+        doc = cls.from_dict(d)
+        outline = d["outline"]
+        doc.outline = Outline(**_known(Outline, outline)) if outline is not None else None
+        doc.sketch = [int(x) for x in d["sketch"]]
+        return doc
 
 
 @dataclass
@@ -170,11 +368,7 @@ class Report:
         return out
 
     def summary_line(self) -> str:
-        s = self.summary()
-        return (
-            f"共排查 {s['documents']} 件：保留 {s['retain']} 件，修改 {s['amend']} 件，废止 {s['repeal']} 件，"
-            f"失效 {s['expired']} 件，无法读取 {s['error']} 件"
-        )
+        return summary_line(self.summary())
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -22,12 +22,11 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from .legal import DATA, provisions
-from .model import Finding
+from .model import Finding, PrecedentMatch
 
 PRECEDENTS = DATA / "precedents.jsonl"
 THRESHOLD = 50.0  # token_set_ratio on bigrams; below it neighbours are mostly about other practices
@@ -50,16 +49,10 @@ class Precedent:
     confidence: str
     key: str  # normalised bigram string the scorer compares
 
-    def to_dict(self, score: float) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "document": self.document,
-            "issuer": self.issuer,
-            "source": self.source,
-            "fcr_equivalent": list(self.fcr_equivalent),
-            "score": round(score, 1),
-        }
+    def match(self, score: float) -> PrecedentMatch:
+        """What a finding carries of this precedent."""
+        return PrecedentMatch(self.id, self.text, self.document, self.issuer, self.source,
+                              list(self.fcr_equivalent), round(score, 1))
 
 
 def normalise(text: str) -> str:
@@ -143,10 +136,10 @@ def nearest(text: str, provision_ids: list[str] | tuple[str, ...] = (),
 
 
 def attach(findings: list[Finding]) -> None:
-    """Set ``extra["precedent"]`` on each error/warning finding that has a similar published case."""
+    """Set ``precedent`` on each error/warning finding that has a similar published case."""
     for f in findings:
         if not f.flags():
             continue
         hit = nearest(f.text, f.provisions)
         if hit is not None:
-            f.extra["precedent"] = hit[0].to_dict(hit[1])
+            f.precedent = hit[0].match(hit[1])

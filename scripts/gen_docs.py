@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from fairreview.legal import Provision, provisions  # noqa: E402
 from fairreview.match.lexicon import Lexicon, Rule, load  # noqa: E402
-from fairreview.model import SEVERITY_ZH  # noqa: E402
+from fairreview.report.labels import SEVERITY_ZH  # noqa: E402
 
 DOCS = ROOT / "docs"
 MARKER = (

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fairreview.cli import build_settings, main
-from fairreview.config import ConfigError, find_config
+from fairreview.cli import main
+from fairreview.settings import ConfigError, Overrides, find_config, load_settings
 
 DISTRICT_RULE = """\
 family: YX
@@ -194,10 +194,10 @@ def test_build_settings_precedence(tmp_path, monkeypatch):
     config = 'select = ["YX"]\nextend-lexicons = ["lexicons"]\nsegmenter = "char"\nmax-size = 3\n'
     root = _district(tmp_path, config)
     monkeypatch.chdir(root)
-    s = build_settings()
+    s = load_settings()
     assert s.select == ("YX",) and s.segmenter == "char" and s.max_bytes == 3 * 1024 * 1024
     assert s.lexicon_dirs == (str((root / "lexicons").resolve()),)
-    s = build_settings(select=("ME,FL",), segmenter="pkuseg", max_size=5)
+    s = load_settings(Overrides(select=("ME,FL",), segmenter="pkuseg", max_size_mb=5))
     assert s.select == ("ME", "FL") and s.segmenter == "pkuseg" and s.max_bytes == 5 * 1024 * 1024
 
 

@@ -53,7 +53,7 @@ def _check_negation(code: str, sentence: str, prefix: str) -> None:
     before = [f for f in _scan(text).findings if f.rule == code and f.flags()]
     assert before, f"{code} should flag its own violation example: {sentence}"
     for f in before:
-        pos = f.extra["trigger_start"]
+        pos = f.trigger_start
         negated = text[:pos] + "不得" + text[pos:]
         after = [g for g in _scan(negated).findings if g.rule == code and g.flags()]
         assert not any(g.start <= pos < g.end for g in after), (negated, after)

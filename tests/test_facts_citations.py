@@ -119,7 +119,7 @@ def test_offsets_map_to_the_original_text(engine: Engine) -> None:
     doc = engine.analyse_text(text, DocumentResult(path="<t>")).result
     (f,) = lg(doc)
     assert text[f.start:f.end] == f.text and "合同法" in f.text
-    assert text[f.extra["trigger_start"]] == "《"
+    assert text[f.trigger_start] == "《"
 
 
 def test_real_regulations_cite_repealed_laws(shared: Path) -> None:

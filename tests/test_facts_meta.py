@@ -158,7 +158,7 @@ def test_document_in_force_is_not_expired(engine) -> None:  # type: ignore[no-un
 
 
 def test_table_shows_meta_under_the_summary(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from fairreview.pipeline import scan_paths
+    from fairreview import scan_paths
     from fairreview.report.render import render_table
 
     p = tmp_path / "old.txt"

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from fairreview import atomic_file
+from fairreview import atomic_file, scan_paths
 from fairreview.escapes import from_sheet_cell, unescape_text
 from fairreview.model import DocumentResult, Finding, Meta, Report
-from fairreview.pipeline import scan_paths
 from fairreview.report.text_width import width
-from fairreview.review.apply import apply_review, read_document_text, register_document
+from fairreview.review.apply import apply_review, register_document
 from fairreview.review.fingerprint import sentence_fingerprint
 from fairreview.review.ledger import (
     DOC_HEADERS,
@@ -55,8 +54,7 @@ def reviewed_report(engine, tmp_path: Path) -> tuple[Report, list[str]]:  # type
     flagged = dirty.flagged
     assert len(flagged) >= 3
     store = Store.open(tmp_path / "r.db")
-    got = read_document_text(dirty)
-    doc_id = register_document(store, dirty, got[0] if got else None)
+    doc_id = register_document(store, dirty)
     kinds = ["dismissed", "confirmed", "exception"]
     for f, kind in zip(flagged, kinds, strict=False):
         store.decide(doc_id, f.rule, sentence_fingerprint(f.text), kind, "王五", reason="理由" + kind,

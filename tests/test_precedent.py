@@ -64,10 +64,10 @@ def test_precedents_never_change_findings_or_verdicts(engine, monkeypatch):
     texts: list[str | Path] = [p.text for p in library()]
     texts += sorted(EXAMPLES.iterdir()) + sorted(FIXTURES.glob("*.txt"))
     with_lib = _scan_all(engine, texts)
-    assert any("precedent" in f.extra for d in with_lib for f in d.findings), "no finding got a precedent"
+    assert any(f.precedent is not None for d in with_lib for f in d.findings), "no finding got a precedent"
     monkeypatch.setattr(precedent, "library", lambda: ())
     without = _scan_all(engine, texts)
-    assert not any("precedent" in f.extra for d in without for f in d.findings)
+    assert not any(f.precedent is not None for d in without for f in d.findings)
     for a, b in zip(with_lib, without, strict=True):
         assert _without_precedent(a) == _without_precedent(b)
         assert (a.verdict, a.reasons) == (b.verdict, b.reasons)
@@ -79,13 +79,13 @@ def test_only_flagged_findings_get_a_precedent_above_the_threshold(engine):
     seen = 0
     for d in docs:
         for f in d.findings:
-            prec = f.extra.get("precedent")
+            prec = f.precedent
             if prec is None:
                 continue
             seen += 1
             assert f.flags(), "an info finding got a precedent"
-            assert prec["score"] >= THRESHOLD and prec["id"] in ids
-            flat = f.to_dict()["precedent"]  # Finding.to_dict flattens extra: the JSON key is "precedent"
+            assert prec.score >= THRESHOLD and prec.id in ids
+            flat = f.to_dict()["precedent"]  # the JSON key is "precedent"
             assert {"id", "text", "document", "source", "score"} <= set(flat)
     assert seen
 

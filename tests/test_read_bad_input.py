@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fairreview import Engine, Settings
-from fairreview.pipeline import scan_paths
+from fairreview import Engine, Settings, scan_paths
 from fairreview.read import ReadError, extract
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"

@@ -161,7 +161,7 @@ def test_cli_text_meta_and_errors_per_file() -> None:
 
 
 def test_scan_of_the_fixture_folder_reads_every_document(engine) -> None:  # type: ignore[no-untyped-def]
-    from fairreview.pipeline import scan_paths
+    from fairreview import scan_paths
 
     report = scan_paths([str(FORMATS)], engine=engine)
     by_name = {Path(d.path).name: d for d in report.documents}

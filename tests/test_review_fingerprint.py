@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from fairreview.pipeline import scan_paths
-from fairreview.review.apply import apply_review, read_document_text, register_document
+from fairreview import scan_paths
+from fairreview.review.apply import apply_review, register_document
 from fairreview.review.fingerprint import (
     compact,
     sentence_fingerprint,
@@ -76,8 +76,7 @@ def decide_everything(engine, folder: Path, store: Store) -> dict[tuple[str, str
     report = scan_paths([str(folder)], engine=engine)
     out = {}
     for doc in report.documents:
-        got = read_document_text(doc)
-        doc_id = register_document(store, doc, got[0] if got else None)
+        doc_id = register_document(store, doc)
         for f in doc.flagged:
             store.decide(doc_id, f.rule, sentence_fingerprint(f.text), "dismissed", "测试员", reason="测试")
             out[(f.rule, sentence_fingerprint(f.text))] = "dismissed"
@@ -90,7 +89,7 @@ def statuses(engine, folder: Path, store: Store) -> list[tuple[str, str, str | N
     report = scan_paths([str(folder)], engine=engine)
     apply_review(report, store)
     return [
-        (f.rule, f.extra["fingerprint"], f.extra.get("review_status"))
+        (f.rule, f.review.fingerprint, f.review.status)
         for d in report.documents
         for f in d.flagged
     ]

@@ -10,11 +10,11 @@ from urllib.parse import unquote
 
 from click.testing import CliRunner
 
+from fairreview import scan_paths
 from fairreview.cli import main
 from fairreview.legal import provisions
-from fairreview.pipeline import scan_paths
 from fairreview.report.sarif import FINGERPRINT, render_sarif
-from fairreview.review.apply import apply_review, read_document_text, register_document
+from fairreview.review.apply import apply_review, register_document
 from fairreview.review.baseline import record_baseline
 from fairreview.review.fingerprint import sentence_fingerprint
 from fairreview.review.store import Store
@@ -84,8 +84,7 @@ def test_sarif_carries_decisions_and_baseline(engine, tmp_path: Path) -> None:  
     store = Store.open(tmp_path / "r.db")
     record_baseline(report, store)
     dirty = next(d for d in report.documents if d.flagged)
-    got = read_document_text(dirty)
-    doc_id = register_document(store, dirty, got[0] if got else None)
+    doc_id = register_document(store, dirty)
     f0 = dirty.flagged[0]
     store.decide(doc_id, f0.rule, sentence_fingerprint(f0.text), "dismissed", "王五", reason="引用上位法原文")
     report = scan_paths([str(docs)], engine=engine)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from fairreview import Settings, scan_paths
+from fairreview.batch import Runner
 from fairreview.cache import CACHE_FILE
-from fairreview.model import DocumentResult
+from fairreview.model import DocumentResult, FinalVerdict
 from fairreview.report.render import render_json
-from fairreview.run import Runner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -72,11 +72,12 @@ def test_document_result_round_trips_exactly(engine) -> None:  # type: ignore[no
                          str(formats / "bad" / "encrypted.docx")], engine=engine)
     assert any(d.findings for d in report.documents) and any(d.error for d in report.documents)
     for doc in report.documents:
-        doc.extra["final_verdict"] = "retain"  # what the review step adds later must survive too
-        data = json.loads(json.dumps(doc.to_dict(), ensure_ascii=False))
-        again = DocumentResult.from_dict(data)
+        # what the review step adds later must survive too
+        doc.review.final = FinalVerdict("retain", "已核", "amend", "甲", "2026-11-27T10:00:00+08:00", False, [])
+        data = json.loads(json.dumps(doc.to_record(), ensure_ascii=False))
+        again = DocumentResult.from_record(data)
         assert again.to_dict() == doc.to_dict()
-        assert again.findings == doc.findings and again.meta == doc.meta
+        assert again == doc
 
 
 def test_a_full_rescan_builds_no_engine_and_reads_no_rules(docs: Path, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fairreview import Settings, scan_paths
+from fairreview.batch import Runner
 from fairreview.cache import (
     CACHE_FILE,
     ENV_CACHE_DIR,
@@ -37,9 +38,8 @@ from fairreview.cache import (
     user_config_dir,
 )
 from fairreview.match.lexicon import Lexicon, load
-from fairreview.model import DocumentResult, Finding, Meta
+from fairreview.model import DocumentResult, Finding, Meta, Outline
 from fairreview.report.render import render_json
-from fairreview.run import Runner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AS_OF = "2026-06-01"  # 期限办法 (有效期至2025年12月31日) has expired by then
@@ -331,7 +331,7 @@ def _open_cache(barrier: Any, folder: str, key: str, results: Any) -> None:
 def test_concurrent_first_opens_all_succeed(tmp_path: Path) -> None:
     """Four scans that create the same cache and key at the same moment: each gets a working cache."""
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     for attempt in range(5):
         barrier, results = ctx.Barrier(4), ctx.Queue()
         args = (barrier, str(tmp_path / f"c{attempt}"), str(tmp_path / f"key{attempt}"), results)
@@ -449,7 +449,7 @@ _LEXICON_DATA = to_data(Lexicon(rules=load().rules[:2], version="t", files=["a.y
 _LEXICON_PATHS = list(_mutations(_LEXICON_DATA))
 
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(["\udcb9", "\udcff", "\x1b", "\\", "x"]),
+_TEXT = st.text(st.characters(blacklist_categories=["Cs"]) | st.sampled_from(["\udcb9", "\udcff", "\x1b", "\\", "x"]),
                 max_size=8)
 
 
@@ -463,11 +463,11 @@ def test_any_result_round_trips_through_the_cache(store_dir: Path, path: str, ti
                                                   extra: str) -> None:
     """Lossless for any text, names with undecodable bytes and control characters included."""
     doc = DocumentResult(path=path, title=title, verdict="amend", sha256="0" * 64, chars=len(text),
-                         meta=Meta(issuer=text), extra={"note": extra},
+                         meta=Meta(issuer=text), reasons=[extra], outline=Outline(3), sketch=[1, 2],
                          findings=[Finding("ME001", "n", ["FCR-8-1"], "error", "第一条", 0, 1, text, [text],
-                                           "m", "s", extra={"k": [extra]})])
+                                           "m", "s", note=extra)])
     with ResultCache(store_dir) as store:
         store.put("k", doc, AS_OF)
         store.flush()
         back = store.get("k", path, "0" * 64, AS_OF)
-    assert back is not None and back.to_dict() == doc.to_dict() and back.path == path
+    assert back is not None and back.to_record() == doc.to_record() and back.path == path

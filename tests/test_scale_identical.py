@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from fairreview import Settings, scan_paths
+from fairreview.batch import Runner, local, runner
+from fairreview.batch.work import CRASHED, Outcome, Task
 from fairreview.cli import main
+from fairreview.read import registry
 from fairreview.report.render import render_json
-from fairreview.run import Runner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 AS_OF = "2026-11-27"
@@ -67,17 +71,15 @@ def test_the_folder_exercises_findings_errors_and_expiry(reference: dict) -> Non
 
 def test_two_processes_give_the_same_report(folder: Path, reference: dict,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import fairreview.run as run
-
-    monkeypatch.setattr(run, "MIN_DOCS_PER_JOB", 1)  # make sure the pool really runs on a small folder
+    monkeypatch.setattr(runner, "MIN_DOCS_PER_JOB", 1)  # make sure the pool really runs on a small folder
     seen: list[int] = []
-    real_pool = run.Runner._pool
+    real_pool = Runner._pool
 
-    def spy(self, order, workers):  # type: ignore[no-untyped-def]
+    def spy(self: Runner, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
         seen.append(workers)
         return real_pool(self, order, workers)
 
-    monkeypatch.setattr(run.Runner, "_pool", spy)
+    monkeypatch.setattr(Runner, "_pool", spy)
     assert _json(scan_paths([str(folder)], Settings(as_of=AS_OF), jobs=2)) == reference
     assert seen == [2]
 
@@ -108,31 +110,29 @@ def test_the_cli_report_is_the_same_for_jobs_and_cache(folder: Path, reference: 
 
 
 def test_dask_cluster_gives_the_same_report(folder: Path, reference: dict) -> None:
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    """Worker *processes*: the rules, the settings and the results cross process boundaries (pickled)."""
+    distributed = pytest.importorskip("distributed", reason="Dask is optional: pip install 'fairreview[dask]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  death_timeout=60) as cluster, distributed.Client(cluster, timeout=60) as client:
         report = scan_paths([str(folder)], Settings(as_of=AS_OF), dask_client=client)
+        pids = set(client.run(os.getpid).values())
     assert _json(report) == reference
+    assert len(pids) == 2 and os.getpid() not in pids  # the work really ran in other processes
 
 
 def test_a_document_that_kills_its_worker_is_reported_and_the_scan_goes_on(
         folder: Path, reference: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    import fairreview.run as run
-    from fairreview.read import registry
-
-    if run._start_method() != "fork":
+    if local.start_method() != "fork":
         pytest.skip("the crashing reader is registered in this process; only forked workers inherit it")
 
     def crash(data: bytes, name: str) -> None:
         os._exit(70)  # what a segfault in a native reader library looks like from the parent
 
     monkeypatch.setitem(registry.READERS, ".crash", crash)
-    monkeypatch.setattr(run, "MIN_DOCS_PER_JOB", 1)
+    monkeypatch.setattr(runner, "MIN_DOCS_PER_JOB", 1)
     bad = tmp_path / "zz-bad.crash"
     bad.write_bytes(b"anything")
     report = _json(scan_paths([str(folder), str(bad)], Settings(as_of=AS_OF), jobs=2))
     *others, last = report["documents"]
-    assert last["path"] == str(bad) and last["verdict"] == "error" and last["error"] == run.CRASHED
+    assert last["path"] == str(bad) and last["verdict"] == "error" and last["error"] == CRASHED
     assert others == reference["documents"]

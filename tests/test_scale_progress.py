@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from fairreview.progress import Progress
+from fairreview.batch.progress import Progress
 
 
 class Terminal(io.StringIO):

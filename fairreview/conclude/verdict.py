@@ -11,18 +11,22 @@
 
 from __future__ import annotations
 
-from ..model import SEVERITY_ZH, DocumentResult, Structure
+from ..model import DocumentResult, Outline, Structure
+from ..report.labels import SEVERITY_ZH
 
 REPEAL_SHARE = 0.5
 REPEAL_MIN_CLAUSES = 3
 
 
-def _operative(structure: Structure) -> set[int]:
-    return {s.clause for s in structure.sentences if not s.is_title and structure.clauses[s.clause].level != "front"}
+def outline(structure: Structure) -> Outline:
+    """What the verdict needs of the clause tree: how many clauses are operative (not title, not front)."""
+    operative = {s.clause for s in structure.sentences
+                 if not s.is_title and structure.clauses[s.clause].level != "front"}
+    return Outline(operative_clauses=len(operative))
 
 
-def conclude(doc: DocumentResult, structure: Structure | None, as_of: str) -> None:
-    """Set ``doc.verdict`` and ``doc.reasons`` in place."""
+def conclude(doc: DocumentResult, as_of: str) -> None:
+    """Set ``doc.verdict`` and ``doc.reasons`` in place, from the findings and ``doc.outline``."""
     if doc.error is not None:
         doc.verdict, doc.reasons = "error", [f"无法读取：{doc.error}"]
         return
@@ -48,17 +52,17 @@ def conclude(doc: DocumentResult, structure: Structure | None, as_of: str) -> No
         return
     title_hits = [f for f in flagged if f.location == "标题" and not f.rule.startswith("LG")]
     # Only restriction findings weigh toward 废止; an outdated citation (LG) is always a 修改 matter.
-    clause_ids = {f.extra.get("clause") for f in flagged if f.location != "标题" and not f.rule.startswith("LG")}
+    clause_ids = {f.clause for f in flagged if f.location != "标题" and not f.rule.startswith("LG")}
     clause_ids.discard(None)
-    operative = _operative(structure) if structure else set()
-    share = len(clause_ids) / len(operative) if operative else 0.0
+    operative = doc.outline.operative_clauses if doc.outline else 0
+    share = len(clause_ids) / operative if operative else 0.0
     if title_hits:
         doc.verdict = "repeal"
         reasons.insert(0, f"标题本身含有限制竞争内容（{title_hits[0].title}），文件主要内容违反公平竞争审查标准")
     elif len(clause_ids) >= REPEAL_MIN_CLAUSES and share >= REPEAL_SHARE:
         doc.verdict = "repeal"
         reasons.insert(
-            0, f"{len(clause_ids)}/{len(operative)} 个条款存在限制竞争问题，文件主要内容违反公平竞争审查标准"
+            0, f"{len(clause_ids)}/{operative} 个条款存在限制竞争问题，文件主要内容违反公平竞争审查标准"
         )
     else:
         doc.verdict = "amend"

@@ -15,12 +15,11 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from rapidfuzz import fuzz
 
 from ..legal import superseded
-from ..model import Finding, Structure
+from ..model import Finding, Structure, SupersededLaw
 from ..read.normalize import Normalized
 
 CODE = "LG001"
@@ -218,12 +217,10 @@ def superseded_findings(text: str, norm: Normalized, structure: Structure,
             message=message,
             suggestion=suggestion,
             title=TITLE,
-            extra=_extra(entry, clause, norm.offsets[start]),
+            clause=None,  # an outdated citation calls for 修改, never counts toward 废止 by clause share
+            sentence_clause=clause,
+            trigger_start=norm.offsets[start],
+            superseded=SupersededLaw(entry.title, entry.status, entry.date, entry.replaced_by),
         ))
     return findings
 
-
-def _extra(entry: Entry, clause: int | None, trigger: int) -> dict[str, Any]:
-    # "clause" stays None: an outdated citation calls for 修改, never counts toward 废止 by clause share
-    return {"clause": None, "sentence_clause": clause, "trigger_start": trigger, "superseded": {
-        "title": entry.title, "status": entry.status, "date": entry.date, "replaced_by": entry.replaced_by}}

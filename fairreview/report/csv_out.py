@@ -11,8 +11,9 @@ import csv
 import io
 
 from ..escapes import sheet_cell
-from ..model import SEVERITY_ZH, VERDICT_ZH, Report
-from ..review.status import STATUS_ZH, local_time
+from ..model import DocumentResult, Finding, Report
+from ..review.status import local_time
+from .labels import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
 
 BOM = "\ufeff"
 HEADERS = [
@@ -43,6 +44,43 @@ HEADERS = [
 BASELINE_ZH = {"new": "新问题", "unchanged": "已知（基线）"}
 
 
+def _document_cells(d: DocumentResult) -> list[object]:
+    final = d.review.final.verdict if d.review.final else None
+    return [
+        d.path,
+        d.title or "",
+        d.meta.doc_number or "",
+        VERDICT_ZH[d.verdict],
+        VERDICT_ZH[final] if final else "",
+        d.error or "",
+    ]
+
+
+def _finding_cells(f: Finding) -> list[object]:
+    dec = f.review.decision
+    review = f.review.status
+    baseline = f.review.baseline or ""
+    return [
+        f.rule,
+        f.title,
+        SEVERITY_ZH.get(f.severity, f.severity),
+        f.location,
+        f.start,
+        f.end,
+        " ".join(f.text.split()),
+        "、".join(f.evidence),
+        "；".join(f.provisions),
+        f.message,
+        f.suggestion,
+        STATUS_ZH.get(review, review) if review else "",
+        (dec.reason if dec else None) or "",
+        (dec.deadline if dec else None) or "",
+        dec.reviewer if dec else "",
+        local_time(dec.decided_at if dec else None),
+        BASELINE_ZH.get(baseline, baseline),
+    ]
+
+
 def render_csv(report: Report) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -52,41 +90,10 @@ def render_csv(report: Report) -> str:
 
     w.writerow(HEADERS)
     for d in report.documents:
-        final = (d.extra.get("final_verdict") or {}).get("verdict")
-        head: list[object] = [
-            d.path,
-            d.title or "",
-            d.meta.doc_number or "",
-            VERDICT_ZH[d.verdict],
-            VERDICT_ZH[final] if final else "",
-            d.error or "",
-        ]
+        head = _document_cells(d)
         if not d.findings:
             row(head + [""] * (len(HEADERS) - len(head)))
             continue
         for f in d.findings:
-            dec = f.extra.get("decision") or {}
-            review = f.extra.get("review_status")
-            row(
-                head
-                + [
-                    f.rule,
-                    f.title,
-                    SEVERITY_ZH.get(f.severity, f.severity),
-                    f.location,
-                    f.start,
-                    f.end,
-                    " ".join(f.text.split()),
-                    "、".join(f.evidence),
-                    "；".join(f.provisions),
-                    f.message,
-                    f.suggestion,
-                    STATUS_ZH.get(review, review) if review else "",
-                    dec.get("reason") or "",
-                    dec.get("deadline") or "",
-                    dec.get("reviewer") or "",
-                    local_time(dec.get("decided_at")),
-                    BASELINE_ZH.get(f.extra.get("baseline") or "", f.extra.get("baseline") or ""),
-                ]
-            )
+            row(head + _finding_cells(f))
     return BOM + buf.getvalue()

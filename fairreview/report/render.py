@@ -9,8 +9,10 @@ from collections.abc import Callable
 from tabulate import tabulate
 
 from ..facts.meta import meta_line
-from ..model import SEVERITY_ZH, VERDICT_ZH, Finding, Report
+from ..model import Finding, Report
+from ..review.status import baselined, status_label
 from .csv_out import render_csv
+from .labels import SEVERITY_ZH, VERDICT_ZH
 from .sarif import render_sarif
 from .text_width import excerpt, wrap
 
@@ -40,17 +42,15 @@ def _headline(provisions: list[str]) -> list[str]:
 
 
 def render_table(report: Report, show_info: bool = False) -> str:
-    from ..review.status import baselined, status_label
-
     rows: list[list[str]] = []
     hidden = 0
     for d in report.documents:
         name = wrap(_short_path(d.path), 24)
         verdict = VERDICT_ZH[d.verdict]
-        final = d.extra.get("final_verdict")
+        final = d.review.final
         if final:  # the reviewer's conclusion beside the tool's recommendation
-            verdict += f"\n最终：{final['verdict_zh']}"
-            if final.get("needs_review"):
+            verdict += f"\n最终：{VERDICT_ZH[final.verdict]}"
+            if final.needs_review:
                 verdict += "\n(有新问题待复核)"
         shown = len(rows)
         if d.error is not None:
@@ -87,7 +87,7 @@ def render_table(report: Report, show_info: bool = False) -> str:
                 verdict,
             ])
         if final and len(rows) == shown:
-            rows.append([name, "—", "—", "—", wrap(final["reason"], 44), verdict])
+            rows.append([name, "—", "—", "—", wrap(final.reason, 44), verdict])
     header = (
         f"fairreview {report.version} · 词库 {report.lexicon_version} · 分词 {report.segmenter}"
         f" · 审查基准日 {report.as_of}"
@@ -107,8 +107,7 @@ def render_table(report: Report, show_info: bool = False) -> str:
              if (d.flagged or d.verdict == "expired") and (line := meta_line(d.meta))]
     if facts:  # what each flagged or expired document says about itself (文号, 发文机关, dates)
         parts.append("文件信息：\n" + "\n".join(facts))
-    finals = [d.extra["final_verdict"]["verdict_zh"] for d in report.documents
-              if d.extra.get("final_verdict")]
+    finals = [VERDICT_ZH[d.review.final.verdict] for d in report.documents if d.review.final]
     if finals:
         counts = "，".join(f"{v} {finals.count(v)} 件" for v in ("保留", "修改", "废止", "失效")
                           if v in finals)

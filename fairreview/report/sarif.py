@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ..legal import provisions
-from ..model import SEVERITY_ZH, VERDICT_ZH, DocumentResult, Finding, Report
+from ..match.lexicon import Lexicon, load
+from ..model import DocumentResult, Finding, Report
+from ..review.fingerprint import sentence_fingerprint
+from .labels import SEVERITY_ZH, VERDICT_ZH
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -97,9 +101,7 @@ def _location(doc: DocumentResult, f: Finding | None = None) -> dict[str, Any]:
 
 
 def _result(doc: DocumentResult, f: Finding, index: int) -> dict[str, Any]:
-    from ..review.fingerprint import sentence_fingerprint
-
-    fp = f.extra.get("fingerprint") or sentence_fingerprint(f.text)
+    fp = f.review.fingerprint or sentence_fingerprint(f.text)
     evidence = "、".join(f.evidence)
     res: dict[str, Any] = {
         "ruleId": f.rule,
@@ -120,28 +122,26 @@ def _result(doc: DocumentResult, f: Finding, index: int) -> dict[str, Any]:
     }
     if f.note:
         res["properties"]["note"] = f.note
-    status = f.extra.get("review_status")
-    decision = f.extra.get("decision")
+    status = f.review.status
+    decision = f.review.decision
     if status:
         res["properties"]["review_status"] = status
-        res["properties"]["decision"] = decision
+        res["properties"]["decision"] = asdict(decision) if decision else None
     if status in ("dismissed", "exception") and decision:
-        why = decision.get("reason") or ("人工复核：误报" if status == "dismissed" else "适用例外")
+        why = decision.reason or ("人工复核：误报" if status == "dismissed" else "适用例外")
         if status == "exception":
-            why += f"（实施期限至 {decision.get('deadline')}）"
+            why += f"（实施期限至 {decision.deadline}）"
         res["suppressions"] = [{"kind": "external", "status": "accepted", "justification": why}]
-    if f.extra.get("baseline") in ("new", "unchanged"):
-        res["baselineState"] = f.extra["baseline"]
-    if f.extra.get("precedent"):
-        res["properties"]["precedent"] = f.extra["precedent"]
+    if f.review.baseline in ("new", "unchanged"):
+        res["baselineState"] = f.review.baseline
+    if f.precedent is not None:
+        res["properties"]["precedent"] = asdict(f.precedent)
     return res
 
 
-def render_sarif(report: Report, lexicon: Any = None) -> str:
-    """``lexicon`` (a :class:`~fairreview.match.lexicon.Lexicon`) lists the rules; default: built-in."""
+def render_sarif(report: Report, lexicon: Lexicon | None = None) -> str:
+    """``lexicon`` lists the rules; default: the built-in lexicon."""
     if lexicon is None:
-        from ..match.lexicon import load
-
         lexicon = load()
     rules = [
         _rule_descriptor(r.code, r.name, r.title, r.severity, r.message, r.suggestion, r.provisions, r.family)
@@ -164,8 +164,8 @@ def render_sarif(report: Report, lexicon: Any = None) -> str:
             "reasons": doc.reasons,
             "meta": doc.meta.to_dict(),
         }
-        if doc.extra.get("final_verdict"):
-            props["final_verdict"] = doc.extra["final_verdict"]
+        if doc.review.final is not None:
+            props["final_verdict"] = doc.review.final.to_dict()
         artifact["properties"] = props
         artifacts.append(artifact)
         if doc.error is not None:

@@ -2,13 +2,10 @@
 
 - ``store``       the SQLite decisions database (append-only, migrations by ``PRAGMA user_version``)
 - ``fingerprint`` document and sentence identities that survive moves, re-exports and edits elsewhere
-- ``apply``       decisions and the baseline applied to a finished scan (dismissed findings leave the verdict)
+- ``apply``       decisions and the baseline applied to a finished (or stored) scan, without reading files
+- ``status``      what a decision means for a finding and a document
 - ``tui``         the line-based interactive review (works over SSH and with piped input)
+- ``source``      a document's text again, for the review screen's context lines
 - ``ledger``      the 台账 (XLSX / CSV)
 - ``baseline``    known findings, so that later scans show only new ones
 """
-
-from .apply import ApplySummary, apply_review
-from .store import DEFAULT_DB, Store, StoreError
-
-__all__ = ["DEFAULT_DB", "ApplySummary", "Store", "StoreError", "apply_review"]

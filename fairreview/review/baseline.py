@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Report
-from .apply import Texts, TextSource, read_document_text, register_document, resolve_document
+from .apply import register_document, resolve_document
 from .fingerprint import sentence_fingerprint
 from .store import BaselineEntry, Store
 
@@ -22,10 +22,7 @@ class BaselineResult:
     pruned: int = 0
 
 
-def record_baseline(
-    report: Report, store: Store, text_source: TextSource = read_document_text
-) -> BaselineResult:
-    texts = Texts(text_source)
+def record_baseline(report: Report, store: Store) -> BaselineResult:
     out = BaselineResult()
     for doc in report.documents:
         if doc.error is not None:
@@ -35,10 +32,9 @@ def record_baseline(
             for f in doc.findings
         ]
         if entries:
-            got = texts.get(doc)
-            doc_id = register_document(store, doc, got[0] if got else None)
+            doc_id = register_document(store, doc)
         else:  # a clean document only matters if it had entries to prune
-            known = resolve_document(store, doc, texts)
+            known = resolve_document(store, doc)
             if known is None:
                 continue
             doc_id = known

@@ -93,4 +93,9 @@ class DocIdentity:
 
 
 def identity(sha256: str | None, title: str | None, doc_number: str | None, text: str | None) -> DocIdentity:
-    return DocIdentity(sha256, title_key(title, doc_number), sketch(text) if text else [], title, doc_number)
+    return identity_of(sha256, title, doc_number, sketch(text) if text else [])
+
+
+def identity_of(sha256: str | None, title: str | None, doc_number: str | None, text_sketch: list[int]) -> DocIdentity:
+    """The identity of a document whose text was sketched already (at scan time)."""
+    return DocIdentity(sha256, title_key(title, doc_number), list(text_sketch), title, doc_number)

@@ -22,9 +22,10 @@ from typing import Any
 from ..atomic_file import AtomicFiles, atomic_open
 from ..escapes import escape_text, formula_like, sheet_cell
 from ..legal import provisions
-from ..model import SEVERITY_ZH, VERDICT_ZH, DocumentResult, Finding, Report
+from ..model import DocumentResult, Finding, Report
+from ..report.labels import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
 from ..report.text_width import width
-from .status import STATUS_ZH, counts, local_time, status
+from .status import counts, local_time, status
 
 DOC_HEADERS = [
     "序号",
@@ -85,8 +86,8 @@ def _name(doc: DocumentResult) -> str:
 
 
 def final_verdict(doc: DocumentResult) -> str | None:
-    final = doc.extra.get("final_verdict")
-    return final["verdict"] if final else None
+    final = doc.review.final
+    return final.verdict if final else None
 
 
 def effective_verdict(doc: DocumentResult) -> str:
@@ -126,29 +127,30 @@ def _period(doc: DocumentResult) -> str:
 
 def _reviewed(doc: DocumentResult) -> tuple[str, str]:
     """Who last reviewed the document and when: the final conclusion, else the latest finding decision."""
-    final = doc.extra.get("final_verdict")
+    final = doc.review.final
     if final:
-        return final["reviewer"], local_time(final["decided_at"])
-    decisions = [f.extra["decision"] for f in doc.findings if f.extra.get("decision")]
+        return final.reviewer, local_time(final.decided_at)
+    decisions = [f.review.decision for f in doc.findings if f.review.decision]
     if not decisions:
         return "", ""
-    last = max(decisions, key=lambda d: d["decided_at"])
-    return last["reviewer"], local_time(last["decided_at"])
+    last = max(decisions, key=lambda d: d.decided_at)
+    return last.reviewer, local_time(last.decided_at)
 
 
 def document_row(i: int, doc: DocumentResult) -> list[str]:
     live = [f for f in doc.findings if counts(f)]
     excepted = [f for f in doc.findings if f.flags() and status(f) == "exception"]
     places = [f.location for f in live] + [
-        f"{f.location}（适用例外，实施期限至 {f.extra['decision']['deadline']}）" for f in excepted
+        f"{f.location}（适用例外，实施期限至 {f.review.decision.deadline if f.review.decision else None}）"
+        for f in excepted
     ]
     cited: list[str] = []
     for f in live:
         for c in _citations(f.provisions):
             if c not in cited:
                 cited.append(c)
-    final = doc.extra.get("final_verdict")
-    reason = final["reason"] if final else "；".join(doc.reasons)
+    final = doc.review.final
+    reason = final.reason if final else "；".join(doc.reasons)
     reviewer, when = _reviewed(doc)
     return [
         str(i),
@@ -159,7 +161,7 @@ def document_row(i: int, doc: DocumentResult) -> list[str]:
         doc.meta.issued or "",
         _period(doc),
         VERDICT_ZH[doc.verdict],
-        VERDICT_ZH[final["verdict"]] if final else "",
+        VERDICT_ZH[final.verdict] if final else "",
         "；".join(dict.fromkeys(places)),
         "；".join(cited),
         reason,
@@ -169,8 +171,8 @@ def document_row(i: int, doc: DocumentResult) -> list[str]:
 
 
 def finding_row(i: int, doc: DocumentResult, f: Finding) -> list[str]:
-    d = f.extra.get("decision") or {}
-    notes = f.extra.get("review_notes") or []
+    d = f.review.decision
+    notes = f.review.notes
     return [
         str(i),
         _name(doc),
@@ -184,11 +186,11 @@ def finding_row(i: int, doc: DocumentResult, f: Finding) -> list[str]:
         "；".join(_citations(f.provisions)),
         f.suggestion,
         STATUS_ZH[status(f)],
-        d.get("reason") or "",
-        d.get("deadline") or "",
-        "；".join(f"{n['text']}（{n['reviewer']}）" for n in notes),
-        d.get("reviewer") or "",
-        local_time(d.get("decided_at")),
+        (d.reason if d else None) or "",
+        (d.deadline if d else None) or "",
+        "；".join(f"{n.text}（{n.reviewer}）" for n in notes),
+        d.reviewer if d else "",
+        local_time(d.decided_at if d else None),
     ]
 
 
@@ -204,7 +206,7 @@ def ledger_rows(report: Report) -> LedgerRows:
     findings: list[list[str]] = []
     for d in report.documents:
         for f in d.findings:
-            if f.flags() or f.extra.get("decision"):
+            if f.flags() or f.review.decision:
                 findings.append(finding_row(len(findings) + 1, d, f))
     return LedgerRows(summary_line(report), docs, findings)
 

@@ -1,27 +1,18 @@
-"""What review decisions mean for a finding and a document, and how they are named (no database here)."""
+"""What review decisions mean for a finding and a document (no database here; labels in report/labels.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..model import VERDICT_ZH, DocumentResult, Finding
+from ..model import DocumentResult, Finding
+from ..report.labels import CONCLUSION_FROM_ZH, CONCLUSION_ZH
 
-KIND_ZH = {"confirmed": "确认违规", "dismissed": "误报", "exception": "适用例外", "reopened": "撤销复核"}
-STATUS_ZH = {
-    "confirmed": "确认违规",
-    "dismissed": "误报",
-    "exception": "适用例外",
-    "exception_expired": "例外已到期",
-    "open": "待复核",
-}
-CONCLUSION_ZH = {k: VERDICT_ZH[k] for k in ("retain", "amend", "repeal", "expired")}
-CONCLUSION_FROM_ZH = {v: k for k, v in CONCLUSION_ZH.items()}
 # Statuses that take a finding out of the document's conclusion.
 SUPPRESSING = frozenset({"dismissed", "exception"})
 
 
 def status(f: Finding) -> str:
-    return str(f.extra.get("review_status") or "open")
+    return f.review.status or "open"
 
 
 def counts(f: Finding) -> bool:
@@ -30,7 +21,7 @@ def counts(f: Finding) -> bool:
 
 
 def baselined(f: Finding) -> bool:
-    return f.extra.get("baseline") == "unchanged"
+    return f.review.baseline == "unchanged"
 
 
 def needs_attention(doc: DocumentResult) -> bool:
@@ -41,23 +32,17 @@ def needs_attention(doc: DocumentResult) -> bool:
 def status_label(f: Finding, short: bool = False) -> str | None:
     """A Chinese label (``short``: for a narrow table cell), or None for a finding nobody has decided on."""
     s = status(f)
-    decision = f.extra.get("decision") or {}
-    if short:
-        return {
-            "dismissed": "〔已复核：误报〕",
-            "confirmed": "〔已确认违规〕",
-            "exception": f"〔适用例外〕\n至 {decision.get('deadline')}",
-            "exception_expired": f"〔例外已到期〕\n{decision.get('deadline')}",
-        }.get(s)
-    if s == "dismissed":
-        return "已复核：误报"
-    if s == "confirmed":
-        return "已复核：确认违规"
-    if s == "exception":
-        return f"适用例外（实施期限至 {decision.get('deadline')}）"
-    if s == "exception_expired":
-        return f"例外已到期（实施期限 {decision.get('deadline')}），须重新审查"
-    return None
+    deadline = f.review.decision.deadline if f.review.decision else None
+    labels = {
+        "dismissed": ("〔已复核：误报〕", "已复核：误报"),
+        "confirmed": ("〔已确认违规〕", "已复核：确认违规"),
+        "exception": (f"〔适用例外〕\n至 {deadline}", f"适用例外（实施期限至 {deadline}）"),
+        "exception_expired": (f"〔例外已到期〕\n{deadline}", f"例外已到期（实施期限 {deadline}），须重新审查"),
+    }
+    pair = labels.get(s)
+    if pair is None:
+        return None
+    return pair[0] if short else pair[1]
 
 
 def parse_conclusion(value: str) -> str | None:

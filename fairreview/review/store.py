@@ -40,8 +40,6 @@ from ..atomic_file import fsync_directory, fsync_file, temp_path_for
 from ..escapes import escape_text, has_surrogates
 from .fingerprint import DocIdentity, similarity
 
-DEFAULT_DB = Path(".fairreview") / "review.db"
-
 # Finding decisions. "reopened" withdraws an earlier decision (the finding is open again).
 KINDS = ("confirmed", "dismissed", "exception", "reopened")
 CONCLUSIONS = ("retain", "amend", "repeal", "expired")

@@ -16,15 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+import click
+
 from ..legal import provisions
-from ..model import SEVERITY_ZH, VERDICT_ZH, Finding, Report
+from ..model import DocumentResult, Finding, PrecedentMatch, Report
+from ..report.labels import CONCLUSION_ZH, KIND_ZH, SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
 from ..report.text_width import excerpt, wrap
-from .apply import Texts, TextSource, apply_document, read_document_text, register_document, resolve_document
+from .apply import apply_document, register_document, resolve_document
 from .fingerprint import sentence_fingerprint
-from .status import CONCLUSION_ZH, KIND_ZH, STATUS_ZH, counts, parse_conclusion, status
+from .source import TextSource, read_document_text
+from .status import counts, parse_conclusion, status
 from .store import Store
 
 CONCLUSION_KEYS = {"1": "retain", "2": "amend", "3": "repeal", "4": "expired"}
+FINDING_PROMPT = "[c]确认违规 [f]误报 [e]适用例外 [s]跳过 [n]备注 [u]撤销 [d]文件结论 [b]上一条 [q]退出 > "
+DOCUMENT_PROMPT = "  设定本文件最终结论？1 保留 2 修改 3 废止 4 失效，回车进入下一个文件，b 上一条，q 退出 > "
 HELP = (
     "c 确认违规   f 误报   e 适用例外（须填理由和实施期限）   s 跳过   n 添加备注\n"
     "u 撤销本条复核   d 设定本文件最终结论   b 上一条   q 退出   ? 帮助"
@@ -55,7 +61,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self.echo_input = not _isatty(self.stdin)
-        self.texts = Texts(self.text_source)
+        self.texts: dict[int, str | None] = {}  # document index → its text, read when first shown
         self.doc_ids: dict[int, int] = {}
         # documents as scanned, before any decision: recommendations are recomputed from these
         self.pristine = [copy.deepcopy(d) for d in self.report.documents]
@@ -77,11 +83,8 @@ class Session:
         if not line:  # end of input
             self.say("")
             raise Quit()
-        if not self.echo_input:
-            return line.strip()
-        self.say(
-            line.rstrip("\n")
-        )  # piped answers are not echoed by a terminal: keep the transcript readable
+        if self.echo_input:  # piped answers are not echoed by a terminal: keep the transcript readable
+            self.say(line.rstrip("\n"))
         return line.strip()
 
     def ask_required(self, prompt: str, check: Callable[[str], str | None] | None = None) -> str:
@@ -99,32 +102,35 @@ class Session:
     def style(self, text: str, **kw: Any) -> str:
         if not self.color:
             return text
-        import click
-
         return click.style(text, **kw)
+
+    def block(self, text: str, first: str = "    ", rest: str | None = None, margin: int = 4) -> None:
+        """``text`` wrapped to the screen, indented."""
+        self.say(_indent(wrap(text, self.cols() - margin), first, rest))
 
     # -- document state --------------------------------------------------------------------------------
     def doc_id(self, i: int, create: bool) -> int | None:
         if i in self.doc_ids:
             return self.doc_ids[i]
         doc = self.pristine[i]
-        if create:
-            got = self.texts.get(doc)
-            found: int | None = register_document(self.store, doc, got[0] if got else None)
-        else:
-            found = resolve_document(self.store, doc, self.texts)
+        found = register_document(self.store, doc) if create else resolve_document(self.store, doc)
         if found is not None:
             self.doc_ids[i] = found
         return found
+
+    def text(self, i: int) -> str | None:
+        if i not in self.texts:
+            self.texts[i] = self.text_source(self.pristine[i])
+        return self.texts[i]
 
     def _refresh(self, i: int) -> None:
         """Re-apply the stored decisions to the pristine scan of document ``i``."""
         fresh = copy.deepcopy(self.pristine[i])
         for f in fresh.findings:
-            f.extra["fingerprint"] = sentence_fingerprint(f.text)
+            f.review.fingerprint = sentence_fingerprint(f.text)
         doc_id = self.doc_id(i, create=False)
         if doc_id is not None:
-            apply_document(fresh, doc_id, self.store, self.report.as_of or "", self.texts)
+            apply_document(fresh, doc_id, self.store, self.report.as_of or "")
         self.report.documents[i] = fresh
 
     def steps(self) -> list[Step]:
@@ -146,65 +152,61 @@ class Session:
     def cols(self) -> int:
         return max(40, min(shutil.get_terminal_size((100, 24)).columns, 120) - 4)
 
+    def heading(self, label: str) -> None:
+        self.say(self.style(f"── {label}", dim=True))
+
     def show_finding(self, n: int, total: int, i: int, f: Finding) -> None:
         doc = self.report.documents[i]
-        cols = self.cols()
         self.say("")
-        self.say(self.style("═" * (cols // 2), dim=True))
+        self.say(self.style("═" * (self.cols() // 2), dim=True))
         self.say(self.style(f"[{n}/{total}] ", bold=True) + f"文件：{os.path.relpath(doc.path)}")
         if doc.title:
-            extra = f"  {doc.meta.doc_number}" if doc.meta.doc_number else ""
-            self.say(f"        标题：{doc.title}{extra}")
+            number = f"  {doc.meta.doc_number}" if doc.meta.doc_number else ""
+            self.say(f"        标题：{doc.title}{number}")
         self.say(
             f"        位置：{self.style(f.location, bold=True)}    "
             f"规则：{f.rule} {f.title}〔{SEVERITY_ZH.get(f.severity, f.severity)}〕"
         )
-        self.say(self.style("── 条款（【】内为命中词语）", dim=True))
-        got = self.texts.get(doc)
-        before, after = _context(got[0], f.start, f.end) if got else ("", "")
-        if before:
-            self.say(_indent(wrap(before, cols - 4), "    "))
-        marked = excerpt(f.text, f.evidence, limit=10**6)
-        if self.color:
-            marked = marked.replace("【", "【\x1b[1;33m").replace("】", "\x1b[0m】")
-        self.say(_indent(wrap(marked, cols - 4), "  ▶ ", "    "))
-        if after:
-            self.say(_indent(wrap(after, cols - 4), "    "))
-        self.say(self.style("── 问题", dim=True))
-        self.say(_indent(wrap(f.message, cols - 4), "    "))
+        self.show_clause(i, f)
+        self.heading("问题")
+        self.block(f.message)
         if f.note:
-            self.say(_indent(wrap(f"说明：{f.note}", cols - 4), "    "))
-        self.say(self.style("── 依据", dim=True))
+            self.block(f"说明：{f.note}")
+        self.heading("依据")
         table = provisions()
         for pid in f.provisions:
             p = table.get(pid)
-            line = f"{p.citation}：{p.quote}" if p else pid
-            self.say(_indent(wrap(line, cols - 4), "    "))
-        precedent = f.extra.get("precedent")
-        if precedent:
-            self.say(self.style("── 先例", dim=True))
-            self.say(_indent(wrap(_precedent_text(precedent), cols - 4), "    "))
-        self.say(self.style("── 建议", dim=True))
-        self.say(_indent(wrap(f"本条：{f.suggestion}", cols - 4), "    "))
-        rec = VERDICT_ZH[doc.verdict]
-        scan_v = doc.extra.get("scan_verdict")
-        if scan_v and scan_v != doc.verdict:
-            rec += f"（复核前：{VERDICT_ZH[scan_v]}）"
-        self.say(f"    本文件建议结论：{rec}")
-        d = f.extra.get("decision")
-        if d:
-            what = STATUS_ZH[status(f)]
-            more = "".join(
-                [
-                    f"，理由：{d['reason']}" if d.get("reason") else "",
-                    f"，实施期限至 {d['deadline']}" if d.get("deadline") else "",
-                ]
-            )
-            self.say(
-                self.style(f"    当前复核：{what}{more}（{d['reviewer']}，{d['decided_at']}）", fg="cyan")
-            )
-        for note in f.extra.get("review_notes") or []:
-            self.say(f"    备注：{note['text']}（{note['reviewer']}，{note['noted_at']}）")
+            self.block(f"{p.citation}：{p.quote}" if p else pid)
+        if f.precedent is not None:
+            self.heading("先例")
+            self.block(_precedent_text(f.precedent))
+        self.heading("建议")
+        self.block(f"本条：{f.suggestion}")
+        self.say(f"    本文件建议结论：{VERDICT_ZH[doc.verdict]}{_before_review(doc)}")
+        self.show_review_state(f)
+
+    def show_clause(self, i: int, f: Finding) -> None:
+        """The flagged sentence, its matched words in 【】, between the lines before and after it."""
+        self.heading("条款（【】内为命中词语）")
+        text = self.text(i)
+        before, after = _context(text, f.start, f.end) if text else ("", "")
+        if before:
+            self.block(before)
+        marked = excerpt(f.text, f.evidence, limit=10**6)
+        if self.color:
+            marked = marked.replace("【", "【\x1b[1;33m").replace("】", "\x1b[0m】")
+        self.block(marked, "  ▶ ", "    ")
+        if after:
+            self.block(after)
+
+    def show_review_state(self, f: Finding) -> None:
+        d = f.review.decision
+        if d is not None:
+            more = (f"，理由：{d.reason}" if d.reason else "") + (f"，实施期限至 {d.deadline}" if d.deadline else "")
+            line = f"    当前复核：{STATUS_ZH[status(f)]}{more}（{d.reviewer}，{d.decided_at}）"
+            self.say(self.style(line, fg="cyan"))
+        for note in f.review.notes:
+            self.say(f"    备注：{note.text}（{note.reviewer}，{note.noted_at}）")
 
     def show_document_end(self, i: int) -> None:
         doc = self.report.documents[i]
@@ -216,18 +218,12 @@ class Session:
             if f.flags():
                 tally[STATUS_ZH[status(f)]] = tally.get(STATUS_ZH[status(f)], 0) + 1
         self.say("    " + "，".join(f"{k} {v} 处" for k, v in tally.items()))
-        scan_v = doc.extra.get("scan_verdict")
-        self.say(
-            f"    建议结论：{VERDICT_ZH[doc.verdict]}"
-            + (f"（复核前：{VERDICT_ZH[scan_v]}）" if scan_v and scan_v != doc.verdict else "")
-        )
+        self.say(f"    建议结论：{VERDICT_ZH[doc.verdict]}{_before_review(doc)}")
         for r in doc.reasons[:4]:
-            self.say(_indent(wrap(r, self.cols() - 8), "      · ", "        "))
-        final = doc.extra.get("final_verdict")
-        if final:
-            self.say(
-                f"    已定最终结论：{final['verdict_zh']}，理由：{final['reason']}（{final['reviewer']}）"
-            )
+            self.block(r, "      · ", "        ", margin=8)
+        final = doc.review.final
+        if final is not None:
+            self.say(f"    已定最终结论：{CONCLUSION_ZH[final.verdict]}，理由：{final.reason}（{final.reviewer}）")
 
     # -- actions ---------------------------------------------------------------------------------------
     def decide(
@@ -269,6 +265,14 @@ class Session:
         )
         self.tally["conclusion"] = self.tally.get("conclusion", 0) + 1
         self.say(self.style(f"  已记录最终结论：{CONCLUSION_ZH[conclusion]}", fg="green"))
+        self._refresh(i)
+
+    def add_note(self, i: int, f: Finding, text: str) -> None:
+        doc_id = self.doc_id(i, create=True)
+        assert doc_id is not None
+        self.store.add_note(doc_id, f.rule, sentence_fingerprint(f.text), text, self.reviewer)
+        self.tally["note"] = self.tally.get("note", 0) + 1
+        self.say(self.style("  已记录备注", fg="green"))
         self._refresh(i)
 
     def ask_conclusion(self, i: int, allow_skip: bool) -> str | None:
@@ -320,83 +324,89 @@ class Session:
         return step.finding
 
     def _step(self, steps: list[Step], pos: int, step: Step, total: int) -> int:
-        i = step.doc_index
+        """Show one step and take answers until one moves on; the position of the next step."""
         f = self._current(step)
         if f is None:
-            self.show_document_end(i)
-            answer = self.ask(
-                "  设定本文件最终结论？1 保留 2 修改 3 废止 4 失效，回车进入下一个文件，b 上一条，q 退出 > "
-            )
-            key = answer.lower()
-            if key == "q":
-                raise Quit()
-            if key == "b":
-                return max(0, pos - 1)
-            code = CONCLUSION_KEYS.get(answer) or parse_conclusion(answer)
-            if code:
-                self.set_conclusion(i, code)
-            elif answer:
-                self.say("  未识别的输入，已跳过。")
-                return pos
-            return pos + 1
+            return self._document_end(pos, step.doc_index)
         n = sum(1 for s in steps[: pos + 1] if s.finding is not None)
-        self.show_finding(n, total, i, f)
+        self.show_finding(n, total, step.doc_index, f)
         while True:
-            answer = self.ask(
-                "[c]确认违规 [f]误报 [e]适用例外 [s]跳过 [n]备注 [u]撤销 [d]文件结论 [b]上一条 [q]退出 > "
-            )
-            key = answer[:1].lower() if answer else ""
-            if key == "c" or answer in ("确认", "确认违规"):
-                self.decide(i, f, "confirmed")
-                return pos + 1
-            if key == "f" or answer == "误报":
-                reason = self.ask("  误报理由（可直接回车）：") or None
-                self.decide(i, f, "dismissed", reason=reason)
-                return pos + 1
-            if key == "e" or answer in ("例外", "适用例外"):
-                reason = self.ask_required("  适用例外的理由（条例第十二条哪一种情形、为何必要）：")
-                deadline = self.ask_required(
-                    "  实施期限（YYYY-MM-DD）：", check=_check_deadline(self.report.as_of)
-                )
-                self.decide(
-                    i, f, "exception", reason=reason, deadline=dt.date.fromisoformat(deadline).isoformat()
-                )
-                return pos + 1
-            if key == "s" or answer == "跳过":
-                return pos + 1
-            if key == "n" or answer == "备注":
-                text = self.ask("  备注：")
-                if text:
-                    doc_id = self.doc_id(i, create=True)
-                    assert doc_id is not None
-                    self.store.add_note(doc_id, f.rule, sentence_fingerprint(f.text), text, self.reviewer)
-                    self.tally["note"] = self.tally.get("note", 0) + 1
-                    self.say(self.style("  已记录备注", fg="green"))
-                    self._refresh(i)
+            answer = self.ask(FINDING_PROMPT)
+            action = _finding_action(answer)
+            if action is None:
+                if answer:
+                    self.say("  未识别的输入。" + HELP)
                 continue
-            if key == "u":
-                if not f.extra.get("decision"):
-                    self.say("  本条尚未复核，无需撤销。")
-                    continue
-                self.decide(i, f, "reopened")
-                return pos
-            if key == "d":
-                code = self.ask_conclusion(i, allow_skip=True)
-                if code:
-                    self.set_conclusion(i, code)
-                continue
-            if key == "b":
-                if pos == 0:
-                    self.say("  已是第一条。")
-                    continue
-                return pos - 1
-            if key == "q":
-                raise Quit()
-            if key == "?" or key == "h":
-                self.say(HELP)
-                continue
-            if answer:
-                self.say("  未识别的输入。" + HELP)
+            moved = action(self, pos, step.doc_index, f)
+            if moved is not None:
+                return moved
+
+    def _document_end(self, pos: int, i: int) -> int:
+        self.show_document_end(i)
+        answer = self.ask(DOCUMENT_PROMPT)
+        key = answer.lower()
+        if key == "q":
+            raise Quit()
+        if key == "b":
+            return max(0, pos - 1)
+        code = CONCLUSION_KEYS.get(answer) or parse_conclusion(answer)
+        if code:
+            self.set_conclusion(i, code)
+        elif answer:
+            self.say("  未识别的输入，已跳过。")
+            return pos
+        return pos + 1
+
+    # answers to a finding: each returns the next position, or None to stay on this finding
+    def _confirm(self, pos: int, i: int, f: Finding) -> int | None:
+        self.decide(i, f, "confirmed")
+        return pos + 1
+
+    def _dismiss(self, pos: int, i: int, f: Finding) -> int | None:
+        reason = self.ask("  误报理由（可直接回车）：") or None
+        self.decide(i, f, "dismissed", reason=reason)
+        return pos + 1
+
+    def _except(self, pos: int, i: int, f: Finding) -> int | None:
+        reason = self.ask_required("  适用例外的理由（条例第十二条哪一种情形、为何必要）：")
+        deadline = self.ask_required("  实施期限（YYYY-MM-DD）：", check=_check_deadline(self.report.as_of))
+        self.decide(i, f, "exception", reason=reason, deadline=dt.date.fromisoformat(deadline).isoformat())
+        return pos + 1
+
+    def _skip(self, pos: int, i: int, f: Finding) -> int | None:
+        return pos + 1
+
+    def _note(self, pos: int, i: int, f: Finding) -> int | None:
+        text = self.ask("  备注：")
+        if text:
+            self.add_note(i, f, text)
+        return None
+
+    def _undo(self, pos: int, i: int, f: Finding) -> int | None:
+        if f.review.decision is None:
+            self.say("  本条尚未复核，无需撤销。")
+            return None
+        self.decide(i, f, "reopened")
+        return pos
+
+    def _conclude(self, pos: int, i: int, f: Finding) -> int | None:
+        code = self.ask_conclusion(i, allow_skip=True)
+        if code:
+            self.set_conclusion(i, code)
+        return None
+
+    def _back(self, pos: int, i: int, f: Finding) -> int | None:
+        if pos == 0:
+            self.say("  已是第一条。")
+            return None
+        return pos - 1
+
+    def _quit(self, pos: int, i: int, f: Finding) -> int | None:
+        raise Quit()
+
+    def _help(self, pos: int, i: int, f: Finding) -> int | None:
+        self.say(HELP)
+        return None
 
     def _summary(self) -> None:
         c = self.tally
@@ -459,24 +469,35 @@ def _indent(text: str, first: str, rest: str | None = None) -> str:
     return "\n".join((first if k == 0 else rest) + line for k, line in enumerate(text.split("\n")))
 
 
-def _precedent_text(p: Any) -> str:
-    if isinstance(p, dict):
-        head = "".join(
-            [
-                f"《{p['document']}》" if p.get("document") else "",
-                f"（{p['issuer']}）" if p.get("issuer") else "",
-            ]
-        )
-        body = p.get("text") or p.get("summary") or ""
-        tail = "，".join(
-            x
-            for x in [
-                f"相似度 {p['score']}" if p.get("score") is not None else "",
-                f"来源：{p['source']}" if p.get("source") else "",
-            ]
-            if x
-        )
-        return f"{head}：{body}" + (f"（{tail}）" if tail else "")
-    if isinstance(p, list):
-        return "\n".join(_precedent_text(x) for x in p)
-    return str(p)
+def _precedent_text(p: PrecedentMatch) -> str:
+    head = (f"《{p.document}》" if p.document else "") + (f"（{p.issuer}）" if p.issuer else "")
+    tail = "，".join(x for x in (f"相似度 {p.score}", f"来源：{p.source}" if p.source else "") if x)
+    return f"{head}：{p.text}（{tail}）"
+
+
+def _before_review(doc: DocumentResult) -> str:
+    """（复核前：…） when decisions changed the recommendation."""
+    scan_v = doc.review.scan_verdict
+    return f"（复核前：{VERDICT_ZH[scan_v]}）" if scan_v and scan_v != doc.verdict else ""
+
+
+Action = Callable[[Session, int, int, Finding], "int | None"]
+# one letter, or the word itself
+ACTIONS: dict[str, Action] = {
+    "c": Session._confirm, "确认": Session._confirm, "确认违规": Session._confirm,
+    "f": Session._dismiss, "误报": Session._dismiss,
+    "e": Session._except, "例外": Session._except, "适用例外": Session._except,
+    "s": Session._skip, "跳过": Session._skip,
+    "n": Session._note, "备注": Session._note,
+    "u": Session._undo,
+    "d": Session._conclude,
+    "b": Session._back,
+    "q": Session._quit,
+    "?": Session._help, "h": Session._help,
+}
+
+
+def _finding_action(answer: str) -> Action | None:
+    if not answer:
+        return None
+    return ACTIONS.get(answer) or ACTIONS.get(answer[:1].lower())

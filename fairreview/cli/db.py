@@ -1,4 +1,4 @@
-"""``fairreview db check`` and ``fairreview db backup FILE``: the review database itself (registered in cli.py).
+"""``fairreview db check`` and ``fairreview db backup FILE``: the review database itself.
 
 The work is in :mod:`fairreview.review.db_tools`; this only resolves the database and prints.
 """
@@ -9,10 +9,11 @@ import sys
 
 import click
 
-from .cli import EXIT_CLEAN, EXIT_FAILURE, _fail
-from .cli_review import db_option, db_path
-from .escapes import escape_text
-from .review.store import StoreError
+from ..escapes import escape_text
+from ..review.db_tools import COUNTED, backup_database, check_database
+from ..review.store import StoreError
+from ..settings import Settings
+from .options import EXIT_CLEAN, EXIT_FAILURE, db_option, fail, pass_settings
 
 
 @click.group("db")
@@ -22,16 +23,13 @@ def db() -> None:
 
 @db.command("check")
 @db_option
-def check(db: str | None) -> None:
+@pass_settings
+def check(settings: Settings) -> None:
     """检查复核数据库：是否完好，有多少复核记录、复核人，最后修改时间。损坏时退出码为 2。"""
-    from .review.db_tools import check_database
-
-    path, _ = db_path(db)
     try:
-        summary = check_database(path)
+        summary = check_database(settings.workspace.db_path)
     except StoreError as exc:
-        _fail(str(exc))
-        return
+        fail(str(exc))
     for line in summary.lines():
         click.echo(line)
     if not summary.ok:
@@ -42,16 +40,13 @@ def check(db: str | None) -> None:
 @db.command("backup")
 @click.argument("file", type=click.Path())
 @db_option
-def backup(file: str, db: str | None) -> None:
+@pass_settings
+def backup(file: str, settings: Settings) -> None:
     """把复核数据库完整备份到 FILE（文件或文件夹）；先写临时文件并校验，再替换，原有备份不会被写坏。"""
-    from .review.db_tools import COUNTED, backup_database
-
-    path, _ = db_path(db)
     try:
-        result = backup_database(path, file)
+        result = backup_database(settings.workspace.db_path, file)
     except StoreError as exc:
-        _fail(str(exc))
-        return
+        fail(str(exc))
     what = "，".join(f"{name} {result.counts[t]}" for t, name in COUNTED)
     click.echo(f"已备份到 {escape_text(str(result.target))}（{what}；已校验）")
     sys.exit(EXIT_CLEAN)

@@ -19,15 +19,14 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from .cache import package_digest
-from .read.files import read_bytes
-from .run import EngineSpec, Outcome, analyse_document, read_error_result
-from .settings import Settings
+from ..cache import package_digest
+from ..pipeline import Engine, unreadable
+from ..read.files import read_bytes
+from ..settings import Settings
+from .work import EngineSpec, Outcome, analyse_document
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
-
-    from .pipeline import Engine
 
 #: A task carries up to this many documents or bytes: fewer scheduler round trips, still fine-grained.
 BATCH_DOCS = 16
@@ -43,7 +42,7 @@ def _engine(spec: EngineSpec) -> Engine:
         engine = _ENGINES.get(spec.token)
         if engine is None:
             if spec.package and spec.package != package_digest():
-                raise RuntimeError("Dask 工作节点上的 fairreview 与发起排查的机器不同（版本、代码或数据文件），"
+                raise ClusterError("Dask 工作节点上的 fairreview 与发起排查的机器不同（版本、代码或数据文件），"
                                    "结果将不一致：请在所有节点安装同一版本")
             _ENGINES.clear()  # a new run (other rules or settings) replaces the old Engine
             engine = _ENGINES[spec.token] = spec.build()
@@ -55,16 +54,20 @@ def _scan_batch(spec: EngineSpec, batch: list[tuple[int, str, bytes]]) -> list[t
     return [(index, analyse_document(engine, path, data)) for index, path, data in batch]
 
 
+class ClusterError(RuntimeError):
+    """Dask is missing, unreachable, or its workers run other code; the message is Chinese."""
+
+
 def connect(address: str) -> Client:
     """A client for an existing scheduler, with a Chinese error when Dask is missing or unreachable."""
     try:
-        from distributed import Client
+        from distributed import Client  # optional dependency: fairreview[dask]
     except ImportError as exc:
-        raise RuntimeError("未安装 Dask：请先 pip install 'fairreview[dask]'") from exc
+        raise ClusterError("未安装 Dask：请先 pip install 'fairreview[dask]'") from exc
     try:
         return Client(address, timeout="20s")
     except (OSError, TimeoutError) as exc:
-        raise RuntimeError(f"无法连接 Dask 调度器 {address}：{exc}") from exc
+        raise ClusterError(f"无法连接 Dask 调度器 {address}：{exc}") from exc
 
 
 def _batches(items: list[tuple[int, str]], settings: Settings,
@@ -74,7 +77,7 @@ def _batches(items: list[tuple[int, str]], settings: Settings,
     for index, path in items:
         data = read_bytes(path, settings.max_bytes)
         if isinstance(data, str):  # unreadable here: no worker could do better
-            errors.append((index, Outcome(read_error_result(path, data, settings.as_of), cacheable=False)))
+            errors.append((index, Outcome(unreadable(path, data, settings.as_of), cacheable=False)))
             continue
         batch.append((index, path, data))
         size += len(data)
@@ -88,7 +91,7 @@ def _batches(items: list[tuple[int, str]], settings: Settings,
 def run_on_dask(client: Client, spec: EngineSpec, items: list[tuple[int, str]],
                 settings: Settings) -> Iterator[tuple[int, Outcome]]:
     """(index, outcome) for every item, as batches complete (the caller restores the order)."""
-    from distributed import as_completed
+    from distributed import as_completed  # optional dependency: fairreview[dask]
 
     [spec_future] = client.scatter([spec], broadcast=True, hash=False)
     window = max(2, 2 * sum(client.nthreads().values()))

@@ -1,0 +1,286 @@
+"""A scan over many documents: walk → cache → local worker processes or Dask → report.
+
+Every command that scans goes through :class:`Runner`, so all of them get the cache and ``--jobs``. The
+per-document unit stays :meth:`Engine.analyse_bytes` (bytes + path + lexicon + settings → result). Around
+it this module adds
+
+- the cache (:mod:`fairreview.cache`): files are read and hashed first, hits never touch an Engine, so an
+  unchanged re-scan neither parses the lexicon nor loads a segmenter;
+- local parallelism (:mod:`.local`): ``jobs`` worker processes, fed largest documents first;
+- Dask (:mod:`.cluster`) for runs beyond one machine.
+
+Whatever the route, results are put back in walk order, so the report is the same as a serial run's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..cache import (
+    CacheError,
+    ResultCache,
+    default_cache_dir,
+    lexicon_key,
+    package_digest,
+    run_key,
+    selection_key,
+    summarize,
+)
+from ..match.lexicon import Lexicon, load
+from ..model import DocumentResult, Report
+from ..pipeline import Engine, segmenter_id, unreadable
+from ..read.files import Entry, read_bytes, walk
+from ..settings import Settings, load_settings
+from ..version import __version__
+from . import local
+from .cluster import run_on_dask
+from .progress import Progress
+from .work import EngineSpec, Outcome, Task, analyse_document
+
+if TYPE_CHECKING:  # pragma: no cover
+    from distributed import Client
+
+#: Fewer documents than this per worker process do not pay for starting the pool.
+MIN_DOCS_PER_JOB = 8
+
+
+class Runner:
+    """One scan configuration: settings, rules, cache. Builds the Engine only when a document needs it.
+
+    ``cache=True`` keeps results in ``cache_dir``, else the settings' workspace cache folder, else the
+    per-user default.
+    """
+
+    def __init__(self, settings: Settings | None = None, engine: Engine | None = None, *, cache: bool = False,
+                 cache_dir: str | Path | None = None, warn: Callable[[str], None] | None = None,
+                 paths: list[str] | None = None):
+        if engine is not None:
+            self.settings = engine.settings
+        else:
+            self.settings = settings if settings is not None else load_settings()
+        self.warn = warn or (lambda msg: print(msg, file=sys.stderr))
+        self._engine = engine
+        self._base: Lexicon | None = None
+        self._lexicon: Lexicon | None = engine.lexicon if engine is not None else None
+        self._run_key: str | None = None
+        self._summary: dict[str, Any] | None = None
+        self.cache_dir: Path | None = None
+        if cache or cache_dir is not None:
+            chosen = cache_dir if cache_dir is not None else self.settings.workspace.cache_dir
+            self.cache_dir = Path(chosen) if chosen is not None else default_cache_dir()
+        self._store: ResultCache | None = None
+        self._closed = False
+        if paths is not None:
+            self.exclude_scanned(paths)
+
+    def exclude_scanned(self, paths: list[str]) -> None:
+        """Never create or use a cache folder that the scan of ``paths`` would walk into."""
+        if self.cache_dir is not None and _inside_scanned(self.cache_dir, paths):
+            self.warn(f"提示：缓存目录 {self.cache_dir} 位于被排查的文件夹内，本次不使用缓存")
+            self.cache_dir = None
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    @property
+    def store(self) -> ResultCache | None:
+        """The cache, opened on first use (a cache that cannot be opened is reported once and skipped)."""
+        if self._store is None and self.cache_dir is not None and not self._closed:
+            try:
+                self._store = ResultCache(self.cache_dir)
+            except CacheError as exc:
+                self.warn(f"提示：{exc}")
+                self.cache_dir = None
+        return self._store
+
+    # -- rules and engine, lazily ----------------------------------------------------------------------
+    def _base_lexicon(self) -> Lexicon:
+        if self._base is None:
+            store = self.store
+            key = lexicon_key(self.settings) if store is not None else ""
+            base = store.get_lexicon(key) if store is not None else None
+            if base is None:
+                base = load(list(self.settings.lexicon_dirs))
+                if store is not None:
+                    store.put_lexicon(key, base)
+            self._base = base
+        return self._base
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The selected rules."""
+        if self._lexicon is None:
+            base = self._base_lexicon()
+            self._lexicon = base.select(list(self.settings.select), list(self.settings.ignore))
+        return self._lexicon
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Version label, codes and fingerprint of the selected rules; from the cache when it has them, so
+        a re-scan that finds every result cached never unpickles or parses the rules."""
+        if self._summary is None:
+            store = self.store
+            if self._lexicon is None and store is not None:
+                key = selection_key(self.settings)
+                self._summary = store.get_summary(key)
+                if self._summary is None:
+                    self._summary = self._summarize()
+                    store.put_summary(key, self._summary)
+            else:
+                self._summary = self._summarize()
+        return self._summary
+
+    def _summarize(self) -> dict[str, Any]:
+        segmenter = self._engine.segmenter_id if self._engine is not None else segmenter_id(self.settings)
+        return {**summarize(self.lexicon), "segmenter": segmenter}
+
+    @property
+    def rule_codes(self) -> list[str]:
+        return list(self.summary["codes"])
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(self.settings, lexicon=self._base_lexicon())
+        return self._engine
+
+    @property
+    def segmenter(self) -> str:
+        if self._engine is not None:
+            return self._engine.segmenter_id
+        return str(self.summary["segmenter"])
+
+    @property
+    def run_key(self) -> str:
+        if self._run_key is None:
+            self._run_key = run_key(self.settings, self.summary["fingerprint"], self.segmenter)
+        return self._run_key
+
+    def spec(self) -> EngineSpec:
+        rules = self._engine.lexicon if self._engine is not None else self._base_lexicon()
+        return EngineSpec(self.settings, rules, self.run_key, package_digest())
+
+    def report(self, documents: list[DocumentResult]) -> Report:
+        if self._engine is not None:
+            return self._engine.report(documents)
+        version = self.summary["version"]
+        return Report(__version__, version, self.segmenter, documents, as_of=self.settings.as_of)
+
+    # -- the scan --------------------------------------------------------------------------------------
+    def scan(self, paths: list[str], *, jobs: int | None = 1, progress: bool = False,
+             dask_client: Client | None = None) -> Report:
+        """Every document under ``paths``, in walk order. ``jobs`` worker processes (None: one per core);
+        ``dask_client`` runs them on a Dask cluster instead."""
+        entries = walk(list(paths))
+        self.exclude_scanned(paths)
+        docs: list[DocumentResult | None] = [None] * len(entries)
+        bar = Progress(len(entries), enabled=progress)
+        try:
+            todo = self._known(entries, docs, bar)
+            for index, outcome in self._compute(todo, jobs, dask_client):
+                docs[index] = outcome.result
+                if self.store is not None and outcome.cacheable:
+                    self.store.put(self.run_key, outcome.result, self.settings.as_of)
+                bar.advance()
+        finally:
+            bar.close()
+            if self.store is not None:
+                self.store.flush()
+        done = [d for d in docs if d is not None]
+        assert len(done) == len(docs)
+        return self.report(done)
+
+    def _known(self, entries: list[Entry], docs: list[DocumentResult | None], bar: Progress) -> list[Task]:
+        """Fill in what needs no analysis (walk errors, cached results); the documents left to analyse."""
+        todo: list[Task] = []
+        store, as_of = self.store, self.settings.as_of
+        for i, entry in enumerate(entries):
+            if entry.error is not None:
+                docs[i] = unreadable(entry.path, entry.error, as_of)
+            elif store is None:
+                todo.append(Task(i, entry.path, _size(entry.path)))
+                continue
+            else:
+                data = read_bytes(entry.path, self.settings.max_bytes)
+                hit = None
+                if isinstance(data, bytes):
+                    hit = store.get(self.run_key, entry.path, hashlib.sha256(data).hexdigest(), as_of)
+                if hit is None:
+                    todo.append(Task(i, entry.path, len(data)))
+                    continue
+                docs[i] = hit
+            bar.advance()
+        return todo
+
+    def _compute(self, todo: list[Task], jobs: int | None,
+                 dask_client: Client | None) -> Iterator[tuple[int, Outcome]]:
+        if not todo:
+            return
+        if dask_client is not None:
+            yield from run_on_dask(dask_client, self.spec(), [(t.index, t.path) for t in todo], self.settings)
+            return
+        # Largest first: the long documents start early instead of ending the run on one busy core.
+        order = sorted(todo, key=lambda t: (-t.size, t.index))
+        workers = min(jobs or local.available_cores(), len(todo) // MIN_DOCS_PER_JOB)
+        if workers <= 1:
+            engine = self.engine
+            for t in order:
+                yield t.index, analyse_document(engine, t.path)
+            return
+        yield from self._pool(order, workers)
+
+    def _pool(self, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
+        if local.start_method() == "fork":
+            return local.run_pool(order, workers, self.settings.as_of, engine=self.engine)
+        return local.run_pool(order, workers, self.settings.as_of, spec=self.spec())
+
+    def close(self) -> None:
+        self._closed = True
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _inside_scanned(directory: Path, paths: list[str]) -> bool:
+    """The cache folder would be walked (and its files reported) by this scan."""
+    target = directory.resolve()
+    for p in paths:
+        root = Path(p).resolve()
+        if not root.is_dir():
+            continue
+        try:
+            rel = target.relative_to(root)
+        except ValueError:
+            continue
+        if not any(part.startswith(".") for part in rel.parts):  # the walk skips hidden folders
+            return True
+    return False
+
+
+def scan_paths(paths: list[str], settings: Settings | None = None, engine: Engine | None = None, *,
+               jobs: int | None = 1, cache: bool = False, cache_dir: str | Path | None = None,
+               progress: bool = False, dask_client: Any = None) -> Report:
+    """Scan files and folders. ``settings`` default: :func:`~fairreview.settings.load_settings` (the
+    configuration file, as the command line uses it). ``jobs`` worker processes (None: one per core);
+    ``cache`` / ``cache_dir`` reuse results of unchanged files; ``dask_client`` runs the documents on a Dask
+    cluster. The report is the same whichever options are used."""
+    with Runner(settings, engine, cache=cache, cache_dir=cache_dir) as runner:
+        return runner.scan(list(paths), jobs=jobs, progress=progress, dask_client=dask_client)

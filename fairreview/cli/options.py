@@ -1,0 +1,163 @@
+"""What every command shares: exit codes, the one way to fail, and the options, each declared once.
+
+Options that feed the settings (rule selection, segmenter, review date, size limit, database, reviewer,
+cache folder) store what was given in the click context; :func:`pass_settings` turns that into one
+``settings`` argument through :func:`fairreview.settings.load_settings` (the configuration file included),
+exactly as the Python API builds them. The run options (``--jobs``, ``--no-cache``, ``--quiet``,
+``--dask``) become one ``run`` argument through :func:`pass_run`.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from ..settings import Overrides, SettingsError, load_settings
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+_GIVEN = "fairreview.given"  # ctx.meta key: settings values given on the command line
+_RUN = "fairreview.run"  # ctx.meta key: run options given
+
+
+def fail(message: str) -> NoReturn:
+    """The run failed: a Chinese message on stderr, exit code 2."""
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(EXIT_FAILURE)
+
+
+def warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def given_value(key: str, bucket: str = _GIVEN) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback that records a given value (not a default) under ``key``."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        if value not in (None, (), False):
+            ctx.meta.setdefault(bucket, {})[key] = value
+        return value
+
+    return callback
+
+
+def _option(*names: str, key: str, bucket: str = _GIVEN, **kw: Any) -> Callable[[F], F]:
+    return click.option(*names, callback=given_value(key, bucket), expose_value=False, **kw)
+
+
+def _stack(f: F, *decorators: Callable[[F], F]) -> F:
+    """Apply ``decorators`` so that ``--help`` lists their options in the order given."""
+    for decorate in reversed(decorators):
+        f = decorate(f)
+    return f
+
+
+# -- settings ---------------------------------------------------------------------------------------------
+def rule_options(f: F) -> F:
+    return _stack(
+        f,
+        _option("--select", key="select", multiple=True, help="只启用这些代码前缀的规则，如 ME,FL001（可重复）"),
+        _option("--ignore", key="ignore", multiple=True, help="停用这些代码前缀的规则（可重复）"),
+    )
+
+
+def lexicon_option(f: F) -> F:
+    return _option("--lexicon", key="lexicons", multiple=True, type=click.Path(exists=True),
+                   help="追加词库文件夹或文件")(f)
+
+
+def segmenter_options(f: F) -> F:
+    return _stack(
+        f,
+        _option("--segmenter", key="segmenter", type=click.Choice(["auto", "pkuseg", "char"]),
+                help="分词器：auto（默认，随包发布的 pkuseg 模型）、pkuseg、char（不分词）"),
+        _option("--pkuseg-model", key="pkuseg_model", type=click.Path(exists=True, file_okay=False),
+                help="使用另一个 pkuseg 模型目录"),
+    )
+
+
+def as_of_option(f: F) -> F:
+    return _option("--as-of", key="as_of", help="审查基准日 YYYY-MM-DD（判断有效期和例外实施期限），默认今天")(f)
+
+
+def max_size_option(f: F) -> F:
+    return _option("--max-size", key="max_size_mb", type=click.IntRange(min=1),
+                   help="单个文件大小上限（MB），默认 100")(f)
+
+
+def db_option(f: F) -> F:
+    return _option("--db", key="db", type=click.Path(dir_okay=False),
+                   help="复核数据库（默认 .fairreview/review.db 或配置文件中的 db）")(f)
+
+
+def reviewer_option(f: F) -> F:
+    return _option("--reviewer", key="reviewer", help="复核人姓名（必填；也可用环境变量 FAIRREVIEW_REVIEWER 或配置 reviewer）")(f)
+
+
+def pass_settings(f: F) -> F:
+    """Call ``f`` with ``settings``: the given options over the configuration file over defaults."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        given = click.get_current_context().meta.get(_GIVEN, {})
+        try:
+            settings = load_settings(Overrides(**given))
+        except SettingsError as exc:
+            fail(str(exc))
+        return f(*args, settings=settings, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# -- how a scan runs --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunOptions:
+    jobs: int | None = None  # None: one worker process per core
+    cache: bool = True
+    quiet: bool = False
+    dask: str | None = None  # a Dask scheduler address
+
+
+def _no_cache(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta.setdefault(_RUN, {})["cache"] = False
+    return value
+
+
+def run_options(f: F) -> F:
+    return _stack(
+        f,
+        _option("-j", "--jobs", key="jobs", bucket=_RUN, type=click.IntRange(min=1),
+                help="并行进程数，默认为 CPU 核数（文件很少时自动只用 1 个）"),
+        click.option("--no-cache", is_flag=True, expose_value=False, callback=_no_cache,
+                     help="不读取也不写入结果缓存"),
+        _option("--cache-dir", key="cache_dir", type=click.Path(file_okay=False),
+                help="结果缓存目录（默认为环境变量 FAIRREVIEW_CACHE_DIR，否则 ~/.cache/fairreview）"),
+        _option("-q", "--quiet", key="quiet", bucket=_RUN, is_flag=True, help="不显示进度条"),
+        _option("--dask", key="dask", bucket=_RUN, metavar="ADDRESS",
+                help="在已有的 Dask 集群上排查，如 tcp://10.0.0.5:8786（需安装 fairreview[dask]）"),
+    )
+
+
+def pass_run(f: F) -> F:
+    """Call ``f`` with ``run``: the run options given."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return f(*args, run=RunOptions(**click.get_current_context().meta.get(_RUN, {})), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def scan_options(f: F) -> F:
+    """Everything a command that scans takes besides its own options: rules, segmenter, review date, size
+    limit, run options; ``settings`` and ``run`` arguments. Put it directly above the function."""
+    return _stack(f, as_of_option, max_size_option, rule_options, lexicon_option, segmenter_options,
+                  run_options, pass_settings, pass_run)
+

@@ -1,0 +1,43 @@
+"""A scanned document's text, read again for the review screen's context lines (the lines around a flagged
+sentence) and for the identity of a document that the scan did not sketch. Applying decisions never
+needs it: that works on the stored result alone."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+
+from ..model import DocumentResult
+from ..read import ReadError, extract
+from .fingerprint import sketch
+
+MAX_REREAD_BYTES = 512 * 1024 * 1024
+
+# The extracted text of a scanned document, or None when it cannot be had again.
+TextSource = Callable[[DocumentResult], "str | None"]
+
+
+def read_document_text(doc: DocumentResult) -> str | None:
+    """Read the document again (only when it is still the bytes that were scanned)."""
+    if doc.path.startswith("<") or not os.path.isfile(doc.path):
+        return None
+    try:
+        with open(doc.path, "rb") as fh:
+            data = fh.read(MAX_REREAD_BYTES)
+        if doc.sha256 and hashlib.sha256(data).hexdigest() != doc.sha256:
+            return None
+        return extract(data, os.path.basename(doc.path)).text
+    except (OSError, ReadError):
+        return None
+    except Exception:  # a reader bug is reported by the scan itself; here it only costs the text
+        return None
+
+
+def ensure_sketch(doc: DocumentResult, source: TextSource = read_document_text) -> None:
+    """Sketch a document the scan did not (one without findings), before it is registered by name."""
+    if doc.sketch or doc.error is not None:
+        return
+    text = source(doc)
+    if text:
+        doc.sketch = sketch(text)
