@@ -16,9 +16,11 @@ import datetime as dt
 import json
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fairreview.facts import extract_meta
+from fairreview.model import Meta
 from fairreview.read import ReadError, extract, normalize
 from fairreview.structure import parse
 
@@ -29,6 +31,116 @@ def _fold(s: str | None) -> str:
     s = normalize(s or "").text
     s = re.sub(r"[\[(【]((?:19|20)\d{2})[\])】]", r"〔\1〕", s)
     return re.sub(r"[\s、,，]", "", s)
+
+
+PERIOD_WORDS = re.compile(r"有效期|执行期|实施期|施行期|试行期|(施行|实施|执行)至")
+
+
+@dataclass
+class Tally:
+    """Agreement with policies.jsonl per field, and what to print about the misses."""
+
+    # recall: of the documents where policies.jsonl has a value, how many agree
+    counts: dict[str, list[int]] = field(default_factory=lambda: {
+        k: [0, 0] for k in ("doc_number", "issuer", "issuer_contained", "date", "date_7d")})
+    # precision: of the values extracted where policies.jsonl has one, how many agree
+    precision: dict[str, list[int]] = field(default_factory=lambda: {
+        k: [0, 0] for k in ("doc_number", "issuer", "issuer_contained", "date_7d")})
+    found: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("doc_number", "issuer", "issued", "effective", "expires"), 0))
+    misses: dict[str, list[str]] = field(default_factory=lambda: {
+        k: [] for k in ("doc_number", "issuer", "issuer_contained", "date", "date_7d")})
+    extra_numbers: list[str] = field(default_factory=list)
+    periods: list[tuple[str, str | None, str | None, list[str]]] = field(default_factory=list)
+    errors: int = 0
+
+    def add(self, key: str, ok: bool, extracted: bool, precision_key: str | None = None) -> None:
+        self.counts[key][0] += ok
+        self.counts[key][1] += 1
+        if extracted and precision_key:
+            self.precision[precision_key][0] += ok
+            self.precision[precision_key][1] += 1
+
+    def doc_number(self, row: dict[str, str], meta: Meta) -> None:
+        if not row.get("doc_number"):
+            if meta.doc_number:
+                self.extra_numbers.append(f"{row['file']}: {meta.doc_number}")
+            return
+        ok = _fold(meta.doc_number) == _fold(row["doc_number"])
+        self.add("doc_number", ok, bool(meta.doc_number), "doc_number")
+        if not ok:
+            self.misses["doc_number"].append(f"{row['file']}: want {row['doc_number']} got {meta.doc_number}")
+
+    def issuer(self, row: dict[str, str], meta: Meta) -> None:
+        if not row.get("issuer"):
+            return
+        want, got = _fold(row["issuer"]), _fold(meta.issuer)
+        ok = want == got
+        loose = bool(got) and (want in got or got in want)
+        self.add("issuer", ok, bool(got), "issuer")
+        self.add("issuer_contained", ok or loose, bool(got), "issuer_contained")
+        if not ok:
+            self.misses["issuer"].append(f"{row['file']}: want {row['issuer']} got {meta.issuer}")
+
+    def date(self, row: dict[str, str], meta: Meta) -> None:
+        if not row.get("date"):
+            return
+        want_d = dt.date.fromisoformat(row["date"])
+        got_d = dt.date.fromisoformat(meta.issued) if meta.issued else None
+        near = got_d is not None and abs((got_d - want_d).days) <= 7
+        self.add("date", got_d == want_d, False)
+        self.add("date_7d", near, got_d is not None, "date_7d")
+        if not near:
+            self.misses["date"].append(f"{row['file']}: want {row['date']} got {meta.issued}")
+
+    def document(self, row: dict[str, str], norm: str, meta: Meta) -> None:
+        for k in self.found:
+            self.found[k] += getattr(meta, k) is not None
+        self.doc_number(row, meta)
+        self.issuer(row, meta)
+        self.date(row, meta)
+        sents = [s.strip() for s in re.split(r"(?<=[。;!?])|\n", norm) if PERIOD_WORDS.search(s)]
+        if sents:
+            self.periods.append((row["file"], meta.effective, meta.expires, sents[-3:]))
+
+    def print(self, documents: int, show_misses: int, periods: int) -> None:
+        print(f"documents: {documents} (unreadable {self.errors})")
+        for k, (ok, n) in self.counts.items():
+            pct = 100 * ok / n if n else 0
+            print(f"  {k:17s} {ok:4d}/{n:<4d} {pct:5.1f} %  (where policies.jsonl has a value)")
+        for k, (ok, n) in self.precision.items():
+            pct = 100 * ok / n if n else 0
+            print(f"  precision {k:17s} {ok:4d}/{n:<4d} {pct:5.1f} %  (of values extracted there)")
+        if self.extra_numbers:
+            print(f"  文号 found where policies.jsonl has none: {len(self.extra_numbers)} — "
+                  + "; ".join(self.extra_numbers))
+        print("  values found in all documents: " + ", ".join(f"{k} {v}" for k, v in self.found.items()))
+        for k, items in self.misses.items():
+            if items and show_misses:
+                print(f"-- {k} misses (first {show_misses} of {len(items)}):")
+                for item in items[:show_misses]:
+                    print("   " + item)
+        if periods:
+            print(f"-- {min(periods, len(self.periods))} of {len(self.periods)} documents that mention a period:")
+            for file, eff, exp, sents in self.periods[:periods]:
+                print(f"{file}: effective={eff} expires={exp}")
+                for s in sents:
+                    print("     | " + s[:160])
+
+
+def _meta(path: Path, label: str) -> tuple[str, Meta] | None:
+    """(normalised text, facts) of one document, or None when it cannot be read."""
+    try:
+        ex = extract(path.read_bytes(), path.name)
+    except ReadError:
+        return None
+    norm = normalize(ex.text).text
+    try:
+        title = parse(norm).title
+    except Exception as exc:  # a structure bug must not stop the measurement; it is reported
+        print(f"structure failed on {label}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        title = None
+    return norm, extract_meta(norm, title)
 
 
 def main() -> int:
@@ -43,99 +155,14 @@ def main() -> int:
         for line in (corpus / "policies.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    counts = {k: [0, 0] for k in ("doc_number", "issuer", "issuer_contained", "date", "date_7d")}
-    # precision: of the values extracted where policies.jsonl has one, how many agree
-    precision = {k: [0, 0] for k in ("doc_number", "issuer", "issuer_contained", "date_7d")}
-    extra_numbers: list[str] = []
-    found = {"doc_number": 0, "issuer": 0, "issued": 0, "effective": 0, "expires": 0}
-    misses: dict[str, list[str]] = {k: [] for k in counts}
-    periods: list[tuple[str, str | None, str | None, list[str]]] = []
-    errors = 0
+    tally = Tally()
     for row in rows:
-        path = corpus / row["file"]
-        try:
-            ex = extract(path.read_bytes(), path.name)
-        except ReadError:
-            errors += 1
+        got = _meta(corpus / row["file"], row["file"])
+        if got is None:
+            tally.errors += 1
             continue
-        norm = normalize(ex.text).text
-        try:
-            title = parse(norm).title
-        except Exception as exc:  # a structure bug must not stop the measurement; it is reported
-            print(f"structure failed on {row['file']}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            title = None
-        meta = extract_meta(norm, title)
-        for k in found:
-            found[k] += getattr(meta, k) is not None
-        if row.get("doc_number"):
-            ok = _fold(meta.doc_number) == _fold(row["doc_number"])
-            counts["doc_number"][0] += ok
-            counts["doc_number"][1] += 1
-            if meta.doc_number:
-                precision["doc_number"][0] += ok
-                precision["doc_number"][1] += 1
-            if not ok:
-                misses["doc_number"].append(f"{row['file']}: want {row['doc_number']} got {meta.doc_number}")
-        elif meta.doc_number:
-            extra_numbers.append(f"{row['file']}: {meta.doc_number}")
-        if row.get("issuer"):
-            want, got = _fold(row["issuer"]), _fold(meta.issuer)
-            ok = want == got
-            loose = bool(got) and (want in got or got in want)
-            counts["issuer"][0] += ok
-            counts["issuer"][1] += 1
-            counts["issuer_contained"][0] += ok or loose
-            counts["issuer_contained"][1] += 1
-            if got:
-                precision["issuer"][0] += ok
-                precision["issuer"][1] += 1
-                precision["issuer_contained"][0] += ok or loose
-                precision["issuer_contained"][1] += 1
-            if not ok:
-                misses["issuer"].append(f"{row['file']}: want {row['issuer']} got {meta.issuer}")
-        if row.get("date"):
-            want_d = dt.date.fromisoformat(row["date"])
-            got_d = dt.date.fromisoformat(meta.issued) if meta.issued else None
-            counts["date"][0] += got_d == want_d
-            counts["date"][1] += 1
-            near = got_d is not None and abs((got_d - want_d).days) <= 7
-            counts["date_7d"][0] += near
-            counts["date_7d"][1] += 1
-            if got_d is not None:
-                precision["date_7d"][0] += near
-                precision["date_7d"][1] += 1
-            if not near:
-                misses["date"].append(f"{row['file']}: want {row['date']} got {meta.issued}")
-        sents = [
-            s.strip()
-            for s in re.split(r"(?<=[。;!?])|\n", norm)
-            if re.search(r"有效期|执行期|实施期|施行期|试行期|(施行|实施|执行)至", s)
-        ]
-        if sents:
-            periods.append((row["file"], meta.effective, meta.expires, sents[-3:]))
-    print(f"documents: {len(rows)} (unreadable {errors})")
-    for k, (ok, n) in counts.items():
-        pct = 100 * ok / n if n else 0
-        print(f"  {k:17s} {ok:4d}/{n:<4d} {pct:5.1f} %  (where policies.jsonl has a value)")
-    for k, (ok, n) in precision.items():
-        pct = 100 * ok / n if n else 0
-        print(f"  precision {k:17s} {ok:4d}/{n:<4d} {pct:5.1f} %  (of values extracted there)")
-    if extra_numbers:
-        print(
-            f"  文号 found where policies.jsonl has none: {len(extra_numbers)} — " + "; ".join(extra_numbers)
-        )
-    print("  values found in all documents: " + ", ".join(f"{k} {v}" for k, v in found.items()))
-    for k, items in misses.items():
-        if items and args.show_misses:
-            print(f"-- {k} misses (first {args.show_misses} of {len(items)}):")
-            for item in items[: args.show_misses]:
-                print("   " + item)
-    if args.periods:
-        print(f"-- {min(args.periods, len(periods))} of {len(periods)} documents that mention a period:")
-        for file, eff, exp, sents in periods[: args.periods]:
-            print(f"{file}: effective={eff} expires={exp}")
-            for s in sents:
-                print("     | " + s[:160])
+        tally.document(row, *got)
+    tally.print(len(rows), args.show_misses, args.periods)
     return 0
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from fairreview import Engine, Settings
+
 # No per-example deadline: a shared CI machine is slower than a laptop, and a first example that loads the
 # segmentation model would otherwise be reported as flaky. Properties, not speed, are what these tests check.
 hypothesis_settings.register_profile("fairreview", deadline=None)
@@ -29,9 +31,7 @@ def _private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session")
-def engine():
-    from fairreview import Engine, Settings
-
+def engine() -> Engine:
     return Engine(Settings(as_of="2026-11-27"))
 
 

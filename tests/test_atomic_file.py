@@ -7,6 +7,7 @@ import io
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +25,7 @@ class FullDisk(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, b) -> int:  # type: ignore[no-untyped-def,override]
+    def write(self, b: Any) -> int:
         if self.room <= 0:
             raise OSError(errno.ENOSPC, "No space left on device")
         n = self.inner.write(bytes(b)[: self.room]) or 0

@@ -69,7 +69,7 @@ def _rules(data: dict) -> set[str]:
     return {f["rule"] for d in data["documents"] for f in d["findings"]}
 
 
-def test_fairreview_toml_selects_prefix_and_adds_district_lexicon(tmp_path, monkeypatch):
+def test_fairreview_toml_selects_prefix_and_adds_district_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, 'select = ["YX"]\nextend-lexicons = ["lexicons"]\n')
     monkeypatch.chdir(root)
     code, data, err = _scan(["docs"])
@@ -79,7 +79,7 @@ def test_fairreview_toml_selects_prefix_and_adds_district_lexicon(tmp_path, monk
     assert finding["location"].startswith("第二条") and "云溪城投" in finding["evidence"]
 
 
-def test_without_select_builtin_and_district_rules_both_run(tmp_path, monkeypatch):
+def test_without_select_builtin_and_district_rules_both_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, 'extend-lexicons = ["lexicons"]\n')
     monkeypatch.chdir(root)
     code, data, err = _scan(["docs"])
@@ -87,7 +87,7 @@ def test_without_select_builtin_and_district_rules_both_run(tmp_path, monkeypatc
     assert {"YX001", "ME301"} <= _rules(data)
 
 
-def test_command_line_select_overrides_config(tmp_path, monkeypatch):
+def test_command_line_select_overrides_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, 'select = ["YX"]\nextend-lexicons = ["lexicons"]\n')
     monkeypatch.chdir(root)
     code, data, err = _scan(["docs", "--select", "ME3"])
@@ -97,7 +97,7 @@ def test_command_line_select_overrides_config(tmp_path, monkeypatch):
     assert all(r.startswith("ME3") for r in rules)
 
 
-def test_ignore_from_config_and_command_line(tmp_path, monkeypatch):
+def test_ignore_from_config_and_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, 'ignore = ["YX"]\nextend-lexicons = ["lexicons"]\n')
     monkeypatch.chdir(root)
     _, data, _ = _scan(["docs"])
@@ -106,7 +106,7 @@ def test_ignore_from_config_and_command_line(tmp_path, monkeypatch):
     assert "YX001" in _rules(data) and not any(r.startswith("ME") for r in _rules(data))
 
 
-def test_pyproject_table_from_a_subfolder(tmp_path, monkeypatch):
+def test_pyproject_table_from_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """[tool.fairreview] in pyproject.toml is found from below; folders resolve against the config file."""
     root = _district(tmp_path, '[project]\nname = "x"\n\n[tool.fairreview]\nselect = ["YX"]\n'
                                'extend-lexicons = ["lexicons"]\n', name="pyproject.toml")
@@ -116,7 +116,7 @@ def test_pyproject_table_from_a_subfolder(tmp_path, monkeypatch):
     assert _rules(data) == {"YX001"}
 
 
-def test_lexicon_list_and_test_use_the_config(tmp_path, monkeypatch):
+def test_lexicon_list_and_test_use_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, 'select = ["YX"]\nextend-lexicons = ["lexicons"]\n')
     monkeypatch.chdir(root)
     runner = CliRunner()
@@ -128,7 +128,7 @@ def test_lexicon_list_and_test_use_the_config(tmp_path, monkeypatch):
     assert tested.stdout.strip().endswith("4 passed, 0 failed")
 
 
-def test_lexicon_test_reports_each_failing_example(tmp_path, monkeypatch):
+def test_lexicon_test_reports_each_failing_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, "")
     broken = DISTRICT_RULE.replace("- 云溪城投作为县属国有企业，依法参与市场竞争。",
                                    "- 县城区绿化养护统一由云溪城投承担。")
@@ -141,7 +141,7 @@ def test_lexicon_test_reports_each_failing_example(tmp_path, monkeypatch):
     assert any("YX001" in line and "县城区绿化养护统一由云溪城投承担" in line for line in lines[:-1])
 
 
-def test_run_from_the_folder_as_a_user_would(tmp_path):
+def test_run_from_the_folder_as_a_user_would(tmp_path: Path) -> None:
     """A real process with its own working directory (no test-runner tricks)."""
     root = _district(tmp_path, 'select = ["YX"]\nextend-lexicons = ["lexicons"]\n')
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -163,7 +163,8 @@ BAD_CONFIGS = [
 
 
 @pytest.mark.parametrize(("config", "named"), BAD_CONFIGS)
-def test_bad_config_exits_2_with_a_clear_message(tmp_path, monkeypatch, config, named):
+def test_bad_config_exits_2_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str,
+                                                 named: str) -> None:
     root = _district(tmp_path, config)
     monkeypatch.chdir(root)
     code, _, err = _scan(["docs"])
@@ -172,7 +173,7 @@ def test_bad_config_exits_2_with_a_clear_message(tmp_path, monkeypatch, config, 
     assert "Traceback" not in err
 
 
-def test_select_matching_no_rule_exits_2(tmp_path, monkeypatch):
+def test_select_matching_no_rule_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A typo in select would otherwise switch the whole review off and conclude every document 保留."""
     root = _district(tmp_path, 'select = ["ZZ"]\n')
     monkeypatch.chdir(root)
@@ -180,7 +181,7 @@ def test_select_matching_no_rule_exits_2(tmp_path, monkeypatch):
     assert code == 2 and "ZZ" in err
 
 
-def test_broken_district_lexicon_exits_2(tmp_path, monkeypatch):
+def test_broken_district_lexicon_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _district(tmp_path, 'extend-lexicons = ["lexicons"]\n')
     (root / "lexicons" / "yunxi.yaml").write_text(DISTRICT_RULE.replace("severity: error", "severity: high"),
                                                   encoding="utf-8")
@@ -190,7 +191,7 @@ def test_broken_district_lexicon_exits_2(tmp_path, monkeypatch):
     assert "yunxi.yaml" in err and "YX001" in err and "severity" in err
 
 
-def test_build_settings_precedence(tmp_path, monkeypatch):
+def test_build_settings_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = 'select = ["YX"]\nextend-lexicons = ["lexicons"]\nsegmenter = "char"\nmax-size = 3\n'
     root = _district(tmp_path, config)
     monkeypatch.chdir(root)
@@ -201,18 +202,18 @@ def test_build_settings_precedence(tmp_path, monkeypatch):
     assert s.select == ("ME", "FL") and s.segmenter == "pkuseg" and s.max_bytes == 5 * 1024 * 1024
 
 
-def test_no_config_gives_defaults(tmp_path):
+def test_no_config_gives_defaults(tmp_path: Path) -> None:
     assert find_config(tmp_path).path is None
 
 
-def test_pyproject_without_table_is_skipped(tmp_path):
+def test_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
     sub = tmp_path / "a"
     sub.mkdir()
     assert find_config(sub).path is None
 
 
-def test_config_error_names_the_file(tmp_path):
+def test_config_error_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "fairreview.toml").write_text("db = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         find_config(tmp_path)

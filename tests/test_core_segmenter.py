@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from fairreview import Engine, Settings
@@ -39,7 +42,7 @@ def test_word_boundaries_decide_place_words() -> None:
     assert "FL301" in _rules("char", LOCAL)
 
 
-def test_bad_model_dir_is_a_clear_error(tmp_path) -> None:
+def test_bad_model_dir_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SegmenterError, match="pkuseg"):
         load_segmenter("pkuseg", str(tmp_path))
 
@@ -51,9 +54,9 @@ def test_tokens_equal_spacy_zh_tokenizer() -> None:
     from fairreview.match.segmenter import SHIPPED_MODEL_DIR
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    tokenizer = nlp.tokenizer
-    tokenizer.initialize(pkuseg_model=str(SHIPPED_MODEL_DIR))  # type: ignore[attr-defined]
-    tokenizer.pkuseg_seg.postprocesser.do_process = False  # type: ignore[attr-defined]
+    tokenizer: Any = nlp.tokenizer  # spaCy's ChineseTokenizer (typed as a plain callable)
+    tokenizer.initialize(pkuseg_model=str(SHIPPED_MODEL_DIR))
+    tokenizer.pkuseg_seg.postprocesser.do_process = False
     ours = load_segmenter("pkuseg")
     texts = [
         "第三条 对在本县注册并纳税的企业，按其地方财政贡献的50%给予奖励。",

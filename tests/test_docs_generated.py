@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,7 +17,7 @@ FIX = "文档与词库不一致：请运行 `python scripts/gen_docs.py` 重新�
 
 
 @pytest.fixture(scope="module")
-def gen():
+def gen() -> ModuleType:
     spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -25,16 +26,16 @@ def gen():
     return module
 
 
-def test_committed_docs_are_up_to_date(gen):
+def test_committed_docs_are_up_to_date(gen: ModuleType) -> None:
     bad = gen.out_of_date(ROOT)
     assert not bad, FIX + "\n过期：" + "、".join(bad)
 
 
-def test_generation_is_deterministic(gen):
+def test_generation_is_deterministic(gen: ModuleType) -> None:
     assert gen.generate() == gen.generate()
 
 
-def test_every_rule_has_a_section_with_its_legal_text(gen):
+def test_every_rule_has_a_section_with_its_legal_text(gen: ModuleType) -> None:
     pages = gen.generate()
     known = gen.provisions()
     for rule in load().rules:
@@ -51,7 +52,7 @@ def test_every_rule_has_a_section_with_its_legal_text(gen):
         assert f"[{rule.code}]({family}.md#{rule.code.lower()})" in pages[Path("docs/rules/index.md")]
 
 
-def test_coverage_lists_uncited_provisions_as_gaps(gen):
+def test_coverage_lists_uncited_provisions_as_gaps(gen: ModuleType) -> None:
     lex = load()
     cited = {p for r in lex.rules for p in r.provisions}
     text, gaps = gen.coverage_page(lex, gen.provisions())
@@ -65,7 +66,7 @@ def test_coverage_lists_uncited_provisions_as_gaps(gen):
         assert f"| `{pid}` " in text and "**缺口**" in text
 
 
-def test_hand_written_family_page_is_left_alone(gen, tmp_path):
+def test_hand_written_family_page_is_left_alone(gen: ModuleType, tmp_path: Path) -> None:
     """docs/rules/LG.md documents a rule outside the YAML: never generated, never reported stale."""
     rules = tmp_path / "docs" / "rules"
     rules.mkdir(parents=True)

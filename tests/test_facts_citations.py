@@ -17,7 +17,7 @@ def scan(engine: Engine, body: str) -> DocumentResult:
     return engine.analyse_text(HEAD + body, DocumentResult(path="<t>")).result
 
 
-def lg(doc: DocumentResult) -> list:  # type: ignore[type-arg]
+def lg(doc: DocumentResult) -> list:
     return [f for f in doc.findings if f.rule == "LG001"]
 
 

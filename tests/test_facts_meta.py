@@ -10,14 +10,15 @@ import pytest
 
 from fairreview.facts import extract_meta
 from fairreview.facts.dates import add_years, cn_int, parse_date
-from fairreview.model import DocumentResult
+from fairreview.model import DocumentResult, Meta
+from fairreview.pipeline import Engine
 from fairreview.read import extract, normalize
 from fairreview.structure import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def meta(text: str):  # type: ignore[no-untyped-def]
+def meta(text: str) -> Meta:
     norm = normalize(text).text
     return extract_meta(norm, parse(norm).title)
 
@@ -122,7 +123,7 @@ def test_periods_that_are_not_the_documents_expiry(sentence: str) -> None:
     assert meta(f"云溪县某某办法\n第一条 为了规范管理，制定本办法。\n{sentence}").expires is None
 
 
-def test_examples_meta(engine) -> None:  # type: ignore[no-untyped-def]
+def test_examples_meta(engine: Engine) -> None:
     folder = ROOT / "examples"
     docs = sorted(p for p in folder.glob("*") if p.suffix in (".txt", ".md")) if folder.is_dir() else []
     if not docs:
@@ -140,7 +141,7 @@ def test_examples_meta(engine) -> None:  # type: ignore[no-untyped-def]
             assert m.effective is None or m.effective <= m.expires
 
 
-def test_expired_document_is_concluded_expired_with_the_date(engine) -> None:  # type: ignore[no-untyped-def]
+def test_expired_document_is_concluded_expired_with_the_date(engine: Engine) -> None:
     text = ("云溪县城区某某管理办法\n第一条 为加强管理，制定本办法。\n"
             "第二条 县城市管理局负责监督管理工作。\n第三条 本办法自2020年7月1日起施行，有效期3年。")
     doc = engine.analyse_text(text, DocumentResult(path="<t>")).result
@@ -150,14 +151,14 @@ def test_expired_document_is_concluded_expired_with_the_date(engine) -> None:  #
     assert doc.to_dict()["meta"]["expires"] == "2023-06-30"
 
 
-def test_document_in_force_is_not_expired(engine) -> None:  # type: ignore[no-untyped-def]
+def test_document_in_force_is_not_expired(engine: Engine) -> None:
     text = ("云溪县某某管理办法\n第一条 为加强管理，制定本办法。\n"
             "第二条 本办法自2026年1月1日起施行，有效期5年。")
     doc = engine.analyse_text(text, DocumentResult(path="<t>")).result
     assert doc.meta.expires == "2030-12-31" and doc.verdict == "retain"
 
 
-def test_table_shows_meta_under_the_summary(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_table_shows_meta_under_the_summary(engine: Engine, tmp_path: Path) -> None:
     from fairreview import scan_paths
     from fairreview.report.render import render_table
 

@@ -10,6 +10,7 @@ import math
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from fairreview import atomic_file, scan_paths
 from fairreview.escapes import from_sheet_cell, unescape_text
 from fairreview.model import DocumentResult, Finding, Meta, Report
+from fairreview.pipeline import Engine
 from fairreview.report.text_width import width
 from fairreview.review.apply import apply_review, register_document
 from fairreview.review.fingerprint import sentence_fingerprint
@@ -44,7 +46,7 @@ DIRTY = """某县关于扶持本地物流企业发展的若干规定
 CLEAN = "某县关于做好秋冬季森林防火工作的通知\n\n一、加强火源管控，严禁野外用火。\n二、落实值班值守制度。\n"
 
 
-def reviewed_report(engine, tmp_path: Path) -> tuple[Report, list[str]]:  # type: ignore[no-untyped-def]
+def reviewed_report(engine: Engine, tmp_path: Path) -> tuple[Report, list[str]]:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text(DIRTY, encoding="utf-8")
@@ -70,7 +72,7 @@ def reviewed_report(engine, tmp_path: Path) -> tuple[Report, list[str]]:  # type
     return report, [f.location for f in flagged]
 
 
-def test_xlsx_ledger(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_xlsx_ledger(engine: Engine, tmp_path: Path) -> None:
     report, locations = reviewed_report(engine, tmp_path)
     out = tmp_path / "台账.xlsx"
     assert write_ledger(report, out) == [out]
@@ -112,7 +114,7 @@ def test_xlsx_ledger(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped
     assert all(r["复核结论"] == "待复核" for r in rows[3:])
 
 
-def test_csv_ledger_writes_two_files_excel_can_open(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_ledger_writes_two_files_excel_can_open(engine: Engine, tmp_path: Path) -> None:
     report, _ = reviewed_report(engine, tmp_path)
     out = tmp_path / "台账.csv"
     written = write_ledger(report, out)
@@ -254,7 +256,7 @@ class FullDisk(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, b) -> int:  # type: ignore[no-untyped-def,override]
+    def write(self, b: Any) -> int:
         if self.room <= 0:
             raise OSError(errno.ENOSPC, "No space left on device")
         n = self.inner.write(bytes(b)[: self.room])
@@ -271,7 +273,7 @@ class FullDisk(io.RawIOBase):
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_full_disk_leaves_the_last_good_ledger_intact(
-    engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str  # type: ignore[no-untyped-def]
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
     report, _ = reviewed_report(engine, tmp_path)
     out_dir = tmp_path / "out"

@@ -19,6 +19,7 @@ from fairreview.cli import main
 from fairreview.lextest import examples_of
 from fairreview.match.lexicon import LexiconError, Rule, load
 from fairreview.model import DocumentResult
+from fairreview.pipeline import Engine
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "policies"
 DOCS = sorted(FIXTURES.glob("*.txt"))
@@ -77,7 +78,7 @@ def describe(doc: DocumentResult) -> str:
     return "; ".join(shown) or "无发现"
 
 
-def test_fixtures_are_present():
+def test_fixtures_are_present() -> None:
     assert len(DOCS) >= 5
     assert (FIXTURES / "SOURCES.md").is_file()
     for d in DOCS:
@@ -86,7 +87,7 @@ def test_fixtures_are_present():
 
 
 @pytest.mark.parametrize(("rule", "index"), VIOLATIONS)
-def test_violation_found_in_real_document(engine, rule: Rule, index: int):
+def test_violation_found_in_real_document(engine: Engine, rule: Rule, index: int) -> None:
     # each example goes into a different document and place, so every document and structure is exercised
     n = BUILTIN.index(rule) + index
     path = DOCS[n % len(DOCS)]
@@ -99,7 +100,7 @@ def test_violation_found_in_real_document(engine, rule: Rule, index: int):
     assert doc.verdict in expected_verdicts(rule), f"{path.name} 插入违规条款后结论为 {doc.verdict}"
 
 
-def test_folder_scan_finds_inserted_clauses_and_leaves_other_documents_alone(tmp_path: Path):
+def test_folder_scan_finds_inserted_clauses_and_leaves_other_documents_alone(tmp_path: Path) -> None:
     """End to end through the CLI: two documents receive one violation example of every rule, three are copied
     unchanged; the untouched three get exactly the conclusions and findings they get when scanned alone."""
     if not BUILTIN:
@@ -148,7 +149,7 @@ def test_folder_scan_finds_inserted_clauses_and_leaves_other_documents_alone(tmp
 
 
 @pytest.fixture(scope="module")
-def shared_retained(shared: Path, engine) -> list[Path]:
+def shared_retained(shared: Path, engine: Engine) -> list[Path]:
     """Up to 12 real documents of the shared corpus that the current lexicon concludes retain."""
     out = []
     for path in sorted((shared / "corpus" / "policies").glob("*.txt")):
@@ -166,7 +167,7 @@ def shared_retained(shared: Path, engine) -> list[Path]:
 
 
 @pytest.mark.parametrize("rule", [pytest.param(r, id=r.code) for r in BUILTIN])
-def test_violation_found_in_shared_corpus_document(engine, shared_retained: list[Path], rule: Rule):
+def test_violation_found_in_shared_corpus_document(engine: Engine, shared_retained: list[Path], rule: Rule) -> None:
     n = BUILTIN.index(rule)
     path = shared_retained[n % len(shared_retained)]
     text, start, end = insert(path.read_text(encoding="utf-8"), rule.violation_examples[0], n)

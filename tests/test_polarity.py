@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fairreview.match.polarity import polarity
+from fairreview.pipeline import Engine
 
 
 def _pol(sentence: str, word: str) -> bool:
@@ -48,7 +49,7 @@ def test_list_item_inherits_a_ban_from_its_lead_in() -> None:
     assert not lead_in_polarity("有下列情形之一的,收回已拨付的扶持资金:").negated
 
 
-def test_list_item_under_a_ban_is_not_flagged(engine) -> None:
+def test_list_item_under_a_ban_is_not_flagged(engine: Engine) -> None:
     from fairreview.model import DocumentResult
 
     text = "第十条 行政机关不得实施下列行为：\n（一）各单位办公用品须到指定的供应商处购买；\n"

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from fairreview.cli import main
-from fairreview.read import ReadError, extract
+from fairreview.pipeline import Engine
+from fairreview.read import Extracted, ReadError, extract
 from fairreview.read.office_convert import soffice_path
 from fairreview.read.registry import sniff
 
@@ -29,7 +30,7 @@ def _lines(text: str) -> list[str]:
     return [re.sub(r"\s+", "", ln) for ln in text.split("\n") if ln.strip()]
 
 
-def _read(name: str, as_name: str | None = None):  # type: ignore[no-untyped-def]
+def _read(name: str, as_name: str | None = None) -> Extracted:
     return extract((FORMATS / name).read_bytes(), as_name or name)
 
 
@@ -145,7 +146,9 @@ def test_cli_text_structure_shows_locations_and_spans() -> None:
     result = CliRunner().invoke(main, ["text", "--structure", str(FORMATS / "notice.pdf")])
     assert result.exit_code == 0, result.output
     row = next(ln for ln in result.output.split("\n") if ln.lstrip().startswith("[第五条]"))
-    start, end = (int(x) for x in re.search(r"(\d+)–(\d+)", row).groups())  # type: ignore[union-attr]
+    span = re.search(r"(\d+)–(\d+)", row)
+    assert span is not None, row
+    start, end = (int(x) for x in span.groups())
     assert text[start:end].startswith("第五条")
     assert "标题：云溪县人民政府办公室关于印发云溪县中小企业融资担保补助管理办法的通知" in result.output
 
@@ -160,7 +163,7 @@ def test_cli_text_meta_and_errors_per_file() -> None:
     assert "无文字层（扫描件），需先 OCR" in result.output
 
 
-def test_scan_of_the_fixture_folder_reads_every_document(engine) -> None:  # type: ignore[no-untyped-def]
+def test_scan_of_the_fixture_folder_reads_every_document(engine: Engine) -> None:
     from fairreview import scan_paths
 
     report = scan_paths([str(FORMATS)], engine=engine)

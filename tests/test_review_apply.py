@@ -38,12 +38,12 @@ def run(*args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def scan_json(*extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+def scan_json(*extra: str) -> tuple[int, dict]:
     code, out = run("scan", "docs", "--format", "json", *extra)
     return code, json.loads(out)
 
 
-def flagged(report: dict) -> list[dict]:  # type: ignore[type-arg]
+def flagged(report: dict) -> list[dict]:
     return [f for d in report["documents"] for f in d["findings"] if f["severity"] in ("error", "warning")]
 
 

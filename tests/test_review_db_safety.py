@@ -16,6 +16,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,8 +243,8 @@ def _first_open_worker(rounds: list[str], barrier: multiprocessing.synchronize.B
 
 
 def run_together(target: object, args_per_process: list[tuple[object, ...]]) -> list[int | None]:
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    procs = [ctx.Process(target=target, args=a) for a in args_per_process]  # type: ignore[arg-type]
+    ctx: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    procs = [ctx.Process(target=target, args=a) for a in args_per_process]
     for p in procs:
         p.start()
     for p in procs:

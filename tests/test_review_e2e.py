@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fairreview.review.ledger import DOC_HEADERS, FINDING_HEADERS
+from fairreview.review.store import Store
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -91,71 +92,93 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir: Path) -> None:
-    before = scan_json(workdir, "--no-decisions")
-    items = flagged(before)
-    assert len(items) >= 6, "the review needs at least six flagged clauses"
-    # the end-of-document step follows the last flagged clause of each document
-    last_of_doc = {i for i, (path, _) in enumerate(items) if i + 1 == len(items) or items[i + 1][0] != path}
-    total = len(items)
+Items = list[tuple[str, dict[str, Any]]]
 
-    def answer_doc_end(child: Any, i: int, reply: str = "") -> None:
-        if i in last_of_doc:
-            child.expect_exact(DOC_END)
-            child.sendline(reply)
+
+def last_of_document(items: Items) -> set[int]:
+    """The end-of-document step follows the last flagged clause of each document."""
+    return {i for i, (path, _) in enumerate(items) if i + 1 == len(items) or items[i + 1][0] != path}
+
+
+class Terminal:
+    """A review session on a pty, and the answers of this test."""
+
+    def __init__(self, workdir: Path, items: Items) -> None:
+        self.child = spawn(workdir)
+        self.last_of_doc = last_of_document(items)
+
+    def at(self, *texts: str) -> None:
+        for text in texts:
+            self.child.expect_exact(text)
+
+    def answer(self, line: str, *then: str) -> None:
+        self.child.sendline(line)
+        self.at(*then)
+
+    def doc_end(self, i: int, reply: str = "") -> None:
+        if i in self.last_of_doc:
+            self.at(DOC_END)
+            self.answer(reply)
             if reply:
-                child.expect_exact("最终结论的理由：")
-                child.sendline("问题条款构成文件主要内容")
-                child.expect_exact("已记录最终结论")
+                self.at("最终结论的理由：")
+                self.answer("问题条款构成文件主要内容", "已记录最终结论")
 
-    child = spawn(workdir)
-    child.expect_exact(f"[1/{total}]")
-    child.expect_exact(PROMPT)
-    child.sendline("c")  # 1: 确认违规
-    child.expect_exact("已记录：确认违规")
-    answer_doc_end(child, 0, "3" if 0 in last_of_doc else "")
 
-    child.expect_exact(f"[2/{total}]")
-    child.expect_exact(PROMPT)
-    child.sendline("f")  # 2: 误报, with a reason
-    child.expect_exact("误报理由")
-    child.sendline("引述上级文件原文，非本文件设定的措施")
-    child.expect_exact("已记录：误报")
-    answer_doc_end(child, 1)
+def first_session(workdir: Path, items: Items) -> None:
+    """Decide clauses 1–4, then be killed while the exception of clause 5 is half entered."""
+    t = Terminal(workdir, items)
+    total = len(items)
+    t.at(f"[1/{total}]", PROMPT)
+    t.answer("c", "已记录：确认违规")  # 1: 确认违规
+    t.doc_end(0, "3" if 0 in t.last_of_doc else "")
+    t.at(f"[2/{total}]", PROMPT)
+    t.answer("f", "误报理由")  # 2: 误报, with a reason
+    t.answer("引述上级文件原文，非本文件设定的措施", "已记录：误报")
+    t.doc_end(1)
+    t.at(f"[3/{total}]", PROMPT)
+    t.answer("e", "适用例外的理由")  # 3: 适用例外, reason and time limit required
+    t.answer("为应对突发公共卫生事件保障物资供应（条例第十二条）", "实施期限")
+    t.answer("2027-06-30", "已记录：适用例外")
+    t.doc_end(2)
+    t.at(f"[4/{total}]", PROMPT)
+    t.answer("n", "备注：")  # 4: a note, then skipped (stays open)
+    t.answer("请法制科对照原件再核", "已记录备注", PROMPT)
+    t.answer("s")
+    t.doc_end(3)
+    t.at(f"[5/{total}]", PROMPT)
+    t.answer("e", "适用例外的理由")  # 5: killed while the exception is half entered: nothing may be recorded
+    t.answer("未完成的例外", "实施期限")
+    t.child.kill(signal.SIGKILL)
+    t.child.wait()
+    assert t.child.signalstatus == signal.SIGKILL
 
-    child.expect_exact(f"[3/{total}]")
-    child.expect_exact(PROMPT)
-    child.sendline("e")  # 3: 适用例外, reason and time limit required
-    child.expect_exact("适用例外的理由")
-    child.sendline("为应对突发公共卫生事件保障物资供应（条例第十二条）")
-    child.expect_exact("实施期限")
-    child.sendline("2027-06-30")
-    child.expect_exact("已记录：适用例外")
-    answer_doc_end(child, 2)
 
-    child.expect_exact(f"[4/{total}]")
-    child.expect_exact(PROMPT)
-    child.sendline("n")  # 4: a note, then skipped (stays open)
-    child.expect_exact("备注：")
-    child.sendline("请法制科对照原件再核")
-    child.expect_exact("已记录备注")
-    child.expect_exact(PROMPT)
-    child.sendline("s")
-    answer_doc_end(child, 3)
+def second_session(workdir: Path, items: Items) -> None:
+    """The skipped clause (4) and the interrupted one (5) are open; 1–3 are not asked again."""
+    t = Terminal(workdir, items)
+    total = len(items) - 3
+    t.at(f"[1/{total}]", items[3][1]["location"], "请法制科对照原件再核", PROMPT)  # the note is shown
+    t.answer("b", "已是第一条")
+    t.answer("c", "已记录：确认违规")  # 4: confirmed …
+    t.doc_end(3)
+    t.at(f"[2/{total}]", PROMPT)
+    t.answer("b", f"[1/{total}]", "当前复核：确认违规", PROMPT)  # … then back to it and dismissed
+    t.answer("f", "误报理由")
+    t.answer("", "已记录：误报")
+    t.doc_end(3)
+    t.at(f"[2/{total}]", PROMPT)
+    t.answer("d", "最终结论：1 保留")  # the final conclusion of item 5's document, set from inside the clause
+    t.answer("2", "最终结论的理由：")
+    t.answer("删除问题条款后继续执行", "已记录最终结论：修改", PROMPT)
+    t.answer("q", "已退出")
+    t.child.expect(pexpect.EOF)
+    t.child.close()
+    assert t.child.exitstatus == 0
 
-    child.expect_exact(f"[5/{total}]")
-    child.expect_exact(PROMPT)
-    child.sendline("e")  # 5: killed while the exception is half entered: nothing may be recorded
-    child.expect_exact("适用例外的理由")
-    child.sendline("未完成的例外")
-    child.expect_exact("实施期限")
-    child.kill(signal.SIGKILL)
-    child.wait()
-    assert child.signalstatus == signal.SIGKILL
 
-    # a copy of review.db alone, as a clerk copies it to a USB stick, holds every answer given before the kill
-    from fairreview.review.store import Store
-
+def check_copy_alone(workdir: Path) -> None:
+    """A copy of review.db alone, as a clerk copies it to a USB stick, holds every answer given before the
+    kill."""
     alone = workdir / "usb" / "review.db"
     alone.parent.mkdir()
     shutil.copy(workdir / ".fairreview" / "review.db", alone)
@@ -165,45 +188,9 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
         noted = copy.conn.execute("SELECT text FROM notes").fetchall()
         assert [n[0] for n in noted] == ["请法制科对照原件再核"]
 
-    # restart: the skipped clause (4) and the interrupted one (5) are open; 1–3 are not asked again
-    child = spawn(workdir)
-    child.expect_exact(f"[1/{total - 3}]")
-    child.expect_exact(items[3][1]["location"])
-    child.expect_exact("请法制科对照原件再核")  # the note is shown with the clause
-    child.expect_exact(PROMPT)
-    child.sendline("b")
-    child.expect_exact("已是第一条")
-    child.sendline("c")  # 4: confirmed …
-    child.expect_exact("已记录：确认违规")
-    answer_doc_end(child, 3)
-    child.expect_exact(f"[2/{total - 3}]")
-    child.expect_exact(PROMPT)
-    child.sendline("b")  # … then back to it and dismissed: the decision is superseded, history kept
-    child.expect_exact(f"[1/{total - 3}]")
-    child.expect_exact("当前复核：确认违规")
-    child.expect_exact(PROMPT)
-    child.sendline("f")
-    child.expect_exact("误报理由")
-    child.sendline("")
-    child.expect_exact("已记录：误报")
-    answer_doc_end(child, 3)
-    child.expect_exact(f"[2/{total - 3}]")
-    child.expect_exact(PROMPT)
-    child.sendline("d")  # the final conclusion of item 5's document, set from inside the clause
-    child.expect_exact("最终结论：1 保留")
-    child.sendline("2")
-    child.expect_exact("最终结论的理由：")
-    child.sendline("删除问题条款后继续执行")
-    child.expect_exact("已记录最终结论：修改")
-    child.expect_exact(PROMPT)
-    child.sendline("q")
-    child.expect_exact("已退出")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
 
-    # every decision is applied by scan
-    after = scan_json(workdir)
+def check_scan(workdir: Path, items: Items, after: dict[str, Any], last_of_doc: set[int]) -> None:
+    """Every decision is applied by scan."""
     got = flagged(after)
     assert [(p, f["rule"], f["start"]) for p, f in got] == [(p, f["rule"], f["start"]) for p, f in items]
     status = [f.get("review_status") for _, f in got]
@@ -223,13 +210,16 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
     for label in ("〔已确认违规〕", "〔已复核：误报〕", "〔适用例外〕", "最终：修改"):
         assert label in table, label
 
-    # the history of clause 4: confirmed, then superseded by dismissed
+
+def check_history(workdir: Path, items: Items) -> None:
+    """The history of clause 4: confirmed, then superseded by dismissed."""
     with Store.open(workdir / ".fairreview" / "review.db", create=False) as store:
         f4 = items[3][1]
         rows = [d for d in store.all_decisions() if d.sentence == f4["text"] and d.rule == f4["rule"]]
         assert [d.kind for d in rows] == ["confirmed", "dismissed"] and rows[1].supersedes == rows[0].id
 
-    # the ledger, read back
+
+def check_ledger(workdir: Path, items: Items, after: dict[str, Any]) -> None:
     proc = cli(workdir, "ledger", "docs", "-o", "台账.xlsx", "--as-of", AS_OF)
     assert proc.returncode == 0, proc.stderr
     wb = load_workbook(workdir / "台账.xlsx")
@@ -237,7 +227,7 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
     assert str(ws1["A1"].value).startswith(f"共排查 {len(after['documents'])} 件：保留")
     assert [c.value for c in ws1[2]] == DOC_HEADERS
     by_name = {r[1]: r for r in ws1.iter_rows(min_row=3, values_only=True)}
-    doc5 = docs[items[4][0]]
+    doc5 = {d["path"]: d for d in after["documents"]}[items[4][0]]
     row5 = dict(zip(DOC_HEADERS, by_name[doc5["title"] or Path(doc5["path"]).name], strict=True))
     assert row5["最终结论"] == "修改" and row5["理由"] == "删除问题条款后继续执行" and row5["复核人"] == "张三"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", row5["复核时间"])  # local time, readable
@@ -257,19 +247,34 @@ def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir
     assert row_of(3)[11] == "误报" and "请法制科对照原件再核" in row_of(3)[14]
     assert row_of(4)[11] == "待复核"
 
+
+def check_resaved_as_docx(workdir: Path, items: Items) -> None:
+    """Re-saving the first reviewed document as .docx (same text) keeps its decisions."""
+    src = Path(items[0][0])
+    src = src if src.is_absolute() else workdir / src
+    if src.suffix != ".txt":
+        return
+    text = src.read_text(encoding="utf-8")
+    d = docx.Document()
+    for line in text.split("\n"):
+        d.add_paragraph(line)
+    d.save(str(src.with_suffix(".docx")))
+    src.unlink()
+    again = {(f["rule"], f["text"]): f for p, f in flagged(scan_json(workdir)) if p.endswith(".docx")}
+    assert again[(items[0][1]["rule"], items[0][1]["text"])]["review_status"] == "confirmed"
+
+
+def test_review_in_a_terminal_survives_sigkill_and_feeds_scan_and_ledger(workdir: Path) -> None:
+    items = flagged(scan_json(workdir, "--no-decisions"))
+    assert len(items) >= 6, "the review needs at least six flagged clauses"
+    first_session(workdir, items)
+    check_copy_alone(workdir)
+    second_session(workdir, items)
+    after = scan_json(workdir)
+    check_scan(workdir, items, after, last_of_document(items))
+    check_history(workdir, items)
+    check_ledger(workdir, items, after)
     # the exception turns into a finding again once its time limit has passed
     late = flagged(scan_json(workdir, "--as-of", "2027-07-01"))
     assert late[2][1]["review_status"] == "exception_expired"
-
-    # re-saving the first reviewed document as .docx (same text) keeps its decisions
-    src = Path(items[0][0])
-    src = src if src.is_absolute() else workdir / src
-    if src.suffix == ".txt":
-        text = src.read_text(encoding="utf-8")
-        d = docx.Document()
-        for line in text.split("\n"):
-            d.add_paragraph(line)
-        d.save(str(src.with_suffix(".docx")))
-        src.unlink()
-        again = {(f["rule"], f["text"]): f for p, f in flagged(scan_json(workdir)) if p.endswith(".docx")}
-        assert again[(items[0][1]["rule"], items[0][1]["text"])]["review_status"] == "confirmed"
+    check_resaved_as_docx(workdir, items)

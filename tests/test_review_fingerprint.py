@@ -9,6 +9,7 @@ import docx
 import pytest
 
 from fairreview import scan_paths
+from fairreview.pipeline import Engine
 from fairreview.review.apply import apply_review, register_document
 from fairreview.review.fingerprint import (
     compact,
@@ -71,7 +72,7 @@ def test_title_key_and_sketch() -> None:
     assert similarity([], s1) == 0.0
 
 
-def decide_everything(engine, folder: Path, store: Store) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
+def decide_everything(engine: Engine, folder: Path, store: Store) -> dict[tuple[str, str], str]:
     """Dismiss every flagged finding of every document in ``folder``; return {(rule, fp): kind}."""
     report = scan_paths([str(folder)], engine=engine)
     out = {}
@@ -84,7 +85,7 @@ def decide_everything(engine, folder: Path, store: Store) -> dict[tuple[str, str
     return out
 
 
-def statuses(engine, folder: Path, store: Store) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+def statuses(engine: Engine, folder: Path, store: Store) -> list[tuple[str, str | None, str | None]]:
     """(rule, sentence fingerprint, review status) of every flagged finding after decisions are applied."""
     report = scan_paths([str(folder)], engine=engine)
     apply_review(report, store)
@@ -96,7 +97,7 @@ def statuses(engine, folder: Path, store: Store) -> list[tuple[str, str, str | N
 
 
 @pytest.mark.parametrize("text", [TITLED, UNTITLED], ids=["titled", "untitled"])
-def test_decisions_survive_docx_resave_move_and_other_edits(engine, tmp_path: Path, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_decisions_survive_docx_resave_move_and_other_edits(engine: Engine, tmp_path: Path, text: str) -> None:
     src = tmp_path / "round1"
     src.mkdir()
     (src / "doc.txt").write_text(text, encoding="utf-8")
@@ -126,7 +127,7 @@ def test_decisions_survive_docx_resave_move_and_other_edits(engine, tmp_path: Pa
     assert store.document_count() == 1  # never taken for a new document
 
 
-def test_a_different_document_does_not_inherit_decisions(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_different_document_does_not_inherit_decisions(engine: Engine, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
@@ -150,7 +151,7 @@ def test_a_different_document_does_not_inherit_decisions(engine, tmp_path: Path)
     assert all(s is None for _, _, s in got)
 
 
-def test_same_title_but_unrelated_text_is_another_document(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_same_title_but_unrelated_text_is_another_document(engine: Engine, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
@@ -170,7 +171,7 @@ def test_same_title_but_unrelated_text_is_another_document(engine, tmp_path: Pat
     assert all(s is None for _, _, s in statuses(engine, b, store))
 
 
-def test_copy_of_the_same_file_anywhere_is_the_same_document(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_copy_of_the_same_file_anywhere_is_the_same_document(engine: Engine, tmp_path: Path) -> None:
     a = tmp_path / "a"
     a.mkdir()
     (a / "doc.txt").write_text(UNTITLED, encoding="utf-8")

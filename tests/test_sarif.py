@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from click.testing import CliRunner
 
 from fairreview import scan_paths
 from fairreview.cli import main
 from fairreview.legal import provisions
+from fairreview.pipeline import Engine
 from fairreview.report.sarif import FINGERPRINT, render_sarif
 from fairreview.review.apply import apply_review, register_document
 from fairreview.review.baseline import record_baseline
@@ -39,7 +41,7 @@ def make_docs(tmp_path: Path) -> Path:
     return docs
 
 
-def test_sarif_structure_rules_and_results(engine, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_structure_rules_and_results(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     docs = make_docs(tmp_path)
     report = scan_paths([str(docs.relative_to(tmp_path))], engine=engine)
@@ -78,7 +80,7 @@ def test_sarif_structure_rules_and_results(engine, tmp_path: Path, monkeypatch) 
     assert {a["properties"]["verdict"] for a in run["artifacts"]} >= {"retain", "error"}
 
 
-def test_sarif_carries_decisions_and_baseline(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sarif_carries_decisions_and_baseline(engine: Engine, tmp_path: Path) -> None:
     docs = make_docs(tmp_path)
     report = scan_paths([str(docs)], engine=engine)
     store = Store.open(tmp_path / "r.db")
@@ -97,7 +99,7 @@ def test_sarif_carries_decisions_and_baseline(engine, tmp_path: Path) -> None:  
     assert {r["baselineState"] for r in results} == {"unchanged"}
 
 
-def test_scan_format_sarif_and_csv(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_scan_format_sarif_and_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     make_docs(tmp_path)
     runner = CliRunner()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from fairreview import Settings, scan_paths
 from fairreview.batch import Runner
 from fairreview.cache import CACHE_FILE
 from fairreview.model import DocumentResult, FinalVerdict
+from fairreview.pipeline import Engine
 from fairreview.report.render import render_json
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -56,9 +58,9 @@ def docs(tmp_path: Path) -> Path:
     return root
 
 
-def _scan(docs: Path, cache: Path | None, **settings: object) -> tuple[dict, Runner, tuple[int, int]]:
+def _scan(docs: Path, cache: Path | None, **settings: Any) -> tuple[dict[str, Any], Runner, tuple[int, int]]:
     """The JSON report, the (closed) runner and the cache's (hits, misses)."""
-    runner = Runner(Settings(**settings), cache_dir=cache)  # type: ignore[arg-type]
+    runner = Runner(Settings(**settings), cache_dir=cache)
     store = runner.store
     assert store is not None
     with runner:
@@ -66,7 +68,7 @@ def _scan(docs: Path, cache: Path | None, **settings: object) -> tuple[dict, Run
     return json.loads(render_json(report)), runner, (store.hits, store.misses)
 
 
-def test_document_result_round_trips_exactly(engine) -> None:  # type: ignore[no-untyped-def]
+def test_document_result_round_trips_exactly(engine: Engine) -> None:
     formats = FIXTURES / "formats"
     report = scan_paths([str(FIXTURES / "policies"), str(formats / "notice.docx"), str(formats / "notice.html"),
                          str(formats / "bad" / "encrypted.docx")], engine=engine)

@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from fairreview import Settings, scan_paths
 from fairreview.batch import Runner, local, runner
 from fairreview.batch.work import CRASHED, Outcome, Task
 from fairreview.cli import main
+from fairreview.model import Report
 from fairreview.read import registry
 from fairreview.report.render import render_json
 
@@ -53,7 +55,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _json(report) -> dict:  # type: ignore[no-untyped-def]
+def _json(report: Report) -> dict[str, Any]:
     return json.loads(render_json(report))
 
 

@@ -23,7 +23,7 @@ def _clock(seconds: float) -> str:
 
 
 class Progress:
-    def __init__(self, total: int, enabled: bool = True, stream: TextIO | None = None, delay: float = 2.0,
+    def __init__(self, total: int, enabled: bool = True, *, stream: TextIO | None = None, delay: float = 2.0,
                  interval: float = 0.1, clock: Callable[[], float] = time.monotonic, label: str = "排查"):
         self.total = total
         self.stream = stream if stream is not None else sys.stderr

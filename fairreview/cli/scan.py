@@ -27,8 +27,10 @@ from .options import EXIT_CLEAN, EXIT_FINDINGS, RunOptions, db_option, fail, sca
 @click.option("--no-baseline", is_flag=True, help="不使用基线，显示全部问题")
 @db_option
 @scan_options
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, show_info: bool, details: bool,  # noqa: PLR0913
-         no_decisions: bool, no_baseline: bool, settings: Settings, run: RunOptions) -> None:
+def scan(  # noqa: PLR0913  (click passes one keyword argument per option)
+    paths: tuple[str, ...], *, fmt: str, output: str | None, show_info: bool, details: bool, no_decisions: bool,
+    no_baseline: bool, settings: Settings, run: RunOptions,
+) -> None:
     """排查 PATHS 中的文件与文件夹（递归），给出每个文件的建议结论。"""
     report, runner = scanning.scan(paths, settings, run)
     scanning.apply_decisions(report, settings.workspace, decisions=not no_decisions, baseline=not no_baseline)

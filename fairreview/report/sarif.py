@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from ..legal import provisions
@@ -35,16 +35,24 @@ def _legal_lines(ids: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
     return out
 
 
-def _rule_descriptor(
-    code: str,
-    name: str,
-    title: str,
-    severity: str,
-    message: str,
-    suggestion: str,
-    provision_ids: list[str] | tuple[str, ...],
-    family: str = "",
-) -> dict[str, Any]:
+class RuleText(Protocol):
+    """What a rule (or a finding of a rule the lexicon does not list) says about itself."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def suggestion(self) -> str: ...
+
+
+def _rule_descriptor(code: str, rule: RuleText, provision_ids: list[str] | tuple[str, ...],
+                     family: str = "") -> dict[str, Any]:
+    title, message, suggestion, severity = rule.title, rule.message, rule.suggestion, rule.severity
     legal = _legal_lines(provision_ids)
     text = "\n".join(
         [f"{title}：{message}", f"修改建议：{suggestion}", "依据："]
@@ -56,7 +64,7 @@ def _rule_descriptor(
     )
     return {
         "id": code,
-        "name": name,
+        "name": rule.name,
         "shortDescription": {"text": title},
         "fullDescription": {"text": message},
         "help": {"text": text, "markdown": markdown},
@@ -144,8 +152,7 @@ def render_sarif(report: Report, lexicon: Lexicon | None = None) -> str:
     if lexicon is None:
         lexicon = load()
     rules = [
-        _rule_descriptor(r.code, r.name, r.title, r.severity, r.message, r.suggestion, r.provisions, r.family)
-        for r in lexicon.rules
+_rule_descriptor(r.code, r, r.provisions, r.family) for r in lexicon.rules
     ]
     index = {r["id"]: i for i, r in enumerate(rules)}
     results: list[dict[str, Any]] = []
@@ -179,11 +186,7 @@ def render_sarif(report: Report, lexicon: Lexicon | None = None) -> str:
         for f in doc.findings:
             if f.rule not in index:  # a finding of a rule the given lexicon does not list: describe it anyway
                 index[f.rule] = len(rules)
-                rules.append(
-                    _rule_descriptor(
-                        f.rule, f.name, f.title, f.severity, f.message, f.suggestion, f.provisions
-                    )
-                )
+                rules.append(_rule_descriptor(f.rule, f, f.provisions))
             results.append(_result(doc, f, index[f.rule]))
     run: dict[str, Any] = {
         "tool": {
