@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from fairreview import Engine, Settings
 # segmentation model would otherwise be reported as flaky. Properties, not speed, are what these tests check.
 hypothesis_settings.register_profile("fairreview", deadline=None)
 hypothesis_settings.load_profile("fairreview")
+
+# One random seed per test run for the fuzz tests, printed in the header (and settable to replay a run).
+FUZZ_SEED = int(os.environ.get("FAIRREVIEW_FUZZ_SEED") or secrets.randbelow(2**32))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -33,6 +37,21 @@ def _private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine(Settings(as_of="2026-11-27"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"fuzz seed: {FUZZ_SEED} (replay with FAIRREVIEW_FUZZ_SEED={FUZZ_SEED})"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(f"fuzz seed: {FUZZ_SEED} (replay with FAIRREVIEW_FUZZ_SEED={FUZZ_SEED})")
+
+
+@pytest.fixture
+def fuzz_seed() -> int:
+    """The run's fuzz seed; printed again with a failing test's output."""
+    print(f"fuzz seed {FUZZ_SEED}: replay with FAIRREVIEW_FUZZ_SEED={FUZZ_SEED}")
+    return FUZZ_SEED
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import fairreview
 from fairreview.cli import main
-from fairreview.settings import ConfigError, Overrides, find_config, load_settings
+from fairreview.settings import ConfigError, Overrides, Settings, find_config, load_settings
 
 DISTRICT_RULE = """\
 family: YX
@@ -218,3 +219,36 @@ def test_config_error_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         find_config(tmp_path)
     assert str(tmp_path / "fairreview.toml") in str(info.value) and "db" in str(info.value)
+
+
+def test_python_api_reads_the_same_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """scan_paths() and Engine() without settings build them as the command line does (configuration
+    included), so both give the same report."""
+    root = _district(tmp_path, 'select = ["YX"]\nextend-lexicons = ["lexicons"]\nmax-size = 3\n')
+    monkeypatch.chdir(root)
+    api = fairreview.scan_paths(["docs"]).to_dict()
+    _, cli, _ = _scan(["docs", "--no-decisions", "--no-cache"])
+    assert _rules(api) == {"YX001"}
+    assert api["documents"] == cli["documents"] and api["lexicon_version"] == cli["lexicon_version"]
+    engine = fairreview.Engine()
+    assert engine.settings.select == ("YX",) and engine.settings.max_bytes == 3 * 1024 * 1024
+    assert [r.code for r in engine.lexicon.rules] == ["YX001"]
+
+
+def test_workspace_values_come_from_options_environment_and_config(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _district(tmp_path, 'db = "记录/审查.db"\ncache-dir = "缓存"\nreviewer = "配置中的人"\n')
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("FAIRREVIEW_REVIEWER", raising=False)
+    ws = load_settings().workspace
+    assert ws.db_path == root / "记录" / "审查.db" and ws.db_chosen
+    assert ws.config == str(root / "fairreview.toml")
+    # a configuration file found above the working folder never chooses the cache folder (issue 12)
+    assert ws.cache_dir is None and ws.ignored_keys == ("cache-dir",)
+    assert ws.reviewer_name() == "配置中的人"
+    monkeypatch.setenv("FAIRREVIEW_REVIEWER", "环境中的人")
+    assert load_settings().workspace.reviewer_name() == "环境中的人"
+    given = load_settings(Overrides(db="x.db", reviewer="选项中的人", cache_dir="c")).workspace
+    assert (given.db_path, given.reviewer_name(), given.cache_dir) == (Path("x.db"), "选项中的人", "c")
+    assert Settings() == Settings(workspace=ws)  # the workspace never changes what a result depends on
+    assert "workspace" not in Settings(workspace=ws).to_dict()

@@ -1,4 +1,5 @@
-"""Fuzz: mutate the bytes of each format's real fixture. Whatever the bytes, a scan gives every file a result
+"""Fuzz: mutate the bytes of each format's real fixture, from a random seed printed in the test header (replay a
+run with FAIRREVIEW_FUZZ_SEED). Whatever the bytes, a scan gives every file a result
 (text or a Chinese error), never a crash or an unbounded wait (converters run under a time-out; containers
 are size-checked)."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from fairreview import Engine, Settings
@@ -57,10 +58,12 @@ FAST = ["notice.docx", "notice.pdf", "notice.rtf", "notice.html", "real-sample.o
 
 
 @pytest.mark.parametrize("name", FAST)
-def test_mutated_fixture_never_crashes(name: str) -> None:
+def test_mutated_fixture_never_crashes(name: str, fuzz_seed: int) -> None:
     original = (FORMATS / name).read_bytes()
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+    @seed(fuzz_seed)
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None,
+              print_blob=True)
     @given(mutated(original))
     def run(data: bytes) -> None:
         _check(data, name)
@@ -68,13 +71,15 @@ def test_mutated_fixture_never_crashes(name: str) -> None:
     run()
 
 
-def test_mutated_word97_never_runs_a_converter_past_its_budget() -> None:
+def test_mutated_word97_never_runs_a_converter_past_its_budget(fuzz_seed: int) -> None:
     """Mutations the pure reader refuses as "not Word 97" go to a converter when one is installed: bounded."""
     from fairreview.read.limits import ReadLimits, using
 
     original = (FORMATS / "notice-word97.wps").read_bytes()
 
-    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+    @seed(fuzz_seed)
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None,
+              print_blob=True)
     @given(mutated(original))
     def run(data: bytes) -> None:
         with using(ReadLimits(converter_timeout_s=30.0)):

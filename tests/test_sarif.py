@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from fairreview import scan_paths
 from fairreview.cli import main
 from fairreview.legal import provisions
+from fairreview.model import DocumentResult, Finding
 from fairreview.pipeline import Engine
 from fairreview.report.sarif import FINGERPRINT, render_sarif
 from fairreview.review.apply import apply_review, register_document
@@ -41,6 +42,47 @@ def make_docs(tmp_path: Path) -> Path:
     return docs
 
 
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# the documents' URIs relative to the working folder, percent-encoded UTF-8 (RFC 3986), written out by hand
+PERCENT_ENCODED = {
+    "物流 规定.txt": "%E6%96%87%E4%BB%B6/%E7%89%A9%E6%B5%81%20%E8%A7%84%E5%AE%9A.txt",
+    "防火.txt": "%E6%96%87%E4%BB%B6/%E9%98%B2%E7%81%AB.txt",
+    "坏.docx": "%E6%96%87%E4%BB%B6/%E5%9D%8F.docx",
+}
+SEVERITY_NAMES = {"error": "明显违反", "warning": "疑似", "info": "提示"}
+
+
+def expected_result(doc: DocumentResult, f: Finding, rule_ids: list[str]) -> dict[str, Any]:
+    """The SARIF result of one finding of a document scanned from a relative path, no review database."""
+    evidence = "、".join(f.evidence)
+    expected: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_ids.index(f.rule),
+        "level": LEVELS[f.severity],
+        "message": {"text": f"{f.location}：{f.title}。{f.message}" + (f"（命中：{evidence}）" if evidence else "")},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": PERCENT_ENCODED[Path(doc.path).name], "uriBaseId": "%SRCROOT%"},
+                "region": {"charOffset": f.start, "charLength": f.end - f.start, "snippet": {"text": f.text}},
+            },
+            "logicalLocations": [{"name": f.location, "fullyQualifiedName": f"{doc.title or doc.path}/{f.location}"}],
+        }],
+        "partialFingerprints": {FINGERPRINT: f"{f.rule}:{sentence_fingerprint(f.text)}"},
+        "properties": {
+            "severity_zh": SEVERITY_NAMES[f.severity],
+            "clause": f.location,
+            "provisions": list(f.provisions),
+            "suggestion": f.suggestion,
+            "document_verdict": doc.verdict,
+        },
+    }
+    if f.note:
+        expected["properties"]["note"] = f.note
+    if f.precedent is not None:
+        expected["properties"]["precedent"] = f.to_dict()["precedent"]
+    return expected
+
+
 def test_sarif_structure_rules_and_results(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     docs = make_docs(tmp_path)
@@ -60,20 +102,11 @@ def test_sarif_structure_rules_and_results(engine: Engine, tmp_path: Path, monke
                 assert table[pid].citation in r["help"]["markdown"]
         assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
     results = run["results"]
-    dirty = report.documents[[d.path for d in report.documents].index(str(Path("文件") / "物流 规定.txt"))]
-    assert len(results) == sum(len(d.findings) for d in report.documents) > 0
-    for res, f in zip(results, dirty.findings, strict=False):
-        assert rules[res["ruleIndex"]]["id"] == res["ruleId"] == f.rule
-        assert res["level"] == {"error": "error", "warning": "warning", "info": "note"}[f.severity]
-        region = res["locations"][0]["physicalLocation"]["region"]
-        assert (region["charOffset"], region["charLength"]) == (f.start, f.end - f.start)
-        assert region["snippet"]["text"] == f.text
-        art = res["locations"][0]["physicalLocation"]["artifactLocation"]
-        assert art["uri"].isascii() and unquote(art["uri"]) == "文件/物流 规定.txt"
-        assert art["uriBaseId"] == "%SRCROOT%"
-        assert res["locations"][0]["logicalLocations"][0]["name"] == f.location
-        assert res["partialFingerprints"][FINGERPRINT] == f"{f.rule}:{sentence_fingerprint(f.text)}"
-        assert "suppressions" not in res and "baselineState" not in res
+    findings = [(d, f) for d in report.documents for f in d.findings]
+    assert findings and len(results) == len(findings)
+    # every result, in full, against what SARIF 2.1.0 and docs/formats.md say a finding becomes
+    for res, (doc, f) in zip(results, findings, strict=True):
+        assert res == expected_result(doc, f, [r["id"] for r in rules])
     assert run["columnKind"] == "unicodeCodePoints"
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert len(notes) == 1 and notes[0]["level"] == "error" and "无法读取" in notes[0]["message"]["text"]
