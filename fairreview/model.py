@@ -160,6 +160,8 @@ class Finding:
     note: str | None = None  # e.g. why a finding was downgraded (条例第十二条 exception)
     clause: int | None = None  # the clause it counts against for 废止 (None: it never does, e.g. LG001)
     trigger_start: int = 0  # offset of the matched words in the extracted text
+    line: int = 0  # 1-based line and column (in characters) of ``start`` in the extracted text; 0: unknown
+    column: int = 0
     sentence_clause: int | None = None  # LG001: the clause the citing sentence is in
     superseded: SupersededLaw | None = None  # LG001: the law cited
     precedent: PrecedentMatch | None = None
@@ -188,6 +190,8 @@ class Finding:
         if self.superseded is not None:
             d["sentence_clause"] = self.sentence_clause
         d["trigger_start"] = self.trigger_start
+        if self.line:
+            d["line"], d["column"] = self.line, self.column
         if self.superseded is not None:
             d["superseded"] = asdict(self.superseded)
         if self.precedent is not None:

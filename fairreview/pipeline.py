@@ -83,10 +83,11 @@ class Engine:
         return load_segmenter(name, model)
 
     # -- one document ---------------------------------------------------------------------------------
-    def analyse_bytes(self, data: bytes, path: str) -> Analysis:
+    def analyse_bytes(self, data: bytes, path: str, name: str | None = None) -> Analysis:
+        """``name``: the file name the format is judged by (default: the path's own; standard input has none)."""
         sha = hashlib.sha256(data).hexdigest()
         try:
-            ex = extract(data, os.path.basename(path))
+            ex = extract(data, name or os.path.basename(path))
         except ReadError as exc:
             return Analysis(unreadable(path, str(exc), self.settings.as_of, sha))
         except Exception as exc:  # a reader bug must not end the scan of the other files
@@ -112,6 +113,8 @@ class Engine:
         cfg = self.settings
         doc.findings.extend(superseded_findings(text, norm, structure, cfg.select, cfg.ignore, cfg.as_of))
         doc.outline = outline(structure)
+        for f in doc.findings:
+            f.line, f.column = line_and_column(text, f.start)
         if doc.findings:  # only a document with findings can get decisions without being named
             doc.sketch = sketch(text)
         conclude(doc, cfg.as_of)
@@ -129,6 +132,12 @@ class Engine:
     # -- many documents --------------------------------------------------------------------------------
     def report(self, documents: list[DocumentResult]) -> Report:
         return Report(__version__, self.lexicon.version, self.segmenter_id, documents, as_of=self.settings.as_of)
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (characters) of ``offset`` in ``text``, as editors and ruff count them."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _finding(m: Match, norm: Normalized, text: str) -> Finding:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from fairreview.legal import Provision, provisions  # noqa: E402
 from fairreview.match.lexicon import Lexicon, Rule, load  # noqa: E402
-from fairreview.report.labels import SEVERITY_ZH  # noqa: E402
+from fairreview.report.rule_page import rule_section  # noqa: E402
 
 DOCS = ROOT / "docs"
 MARKER = (
@@ -72,10 +72,6 @@ def cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def quote(text: str) -> list[str]:
-    return ["> " + line if line else ">" for line in text.strip().split("\n")]
-
-
 def anchor(rule: Rule) -> str:
     return rule.code.lower()
 
@@ -85,56 +81,12 @@ def sort_key(pid: str) -> tuple[object, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"-", pid))
 
 
-def shown_path(source: str) -> str:
-    """Where a rule is defined, the same on every machine (installed or checked out)."""
-    return f"lexicons/{Path(source).name}"
-
-
 def citation(pid: str, known: dict[str, Provision]) -> str:
     prov = known.get(pid)
     return prov.citation if prov else pid
 
 
 # -- pages -----------------------------------------------------------------------------------------
-def rule_section(rule: Rule, known: dict[str, Provision]) -> list[str]:
-    out = [f"## {rule.code} {rule.title}", ""]
-    out += [
-        f"- 英文名：`{rule.name}`",
-        f"- 级别：`{rule.severity}`（{SEVERITY_ZH[rule.severity]}）",
-        f"- 依据：{'、'.join(f'`{p}`' for p in rule.provisions)}",
-        f"- 定义于：`{shown_path(rule.source)}`",
-        "",
-        "### 标记什么",
-        "",
-        rule.message,
-        "",
-        "### 法律依据",
-        "",
-    ]
-    for pid in rule.provisions:
-        prov = known[pid]
-        out.append(f"**{prov.citation}**（`{pid}`）")
-        out.append("")
-        if prov.quote:
-            out += quote(prov.quote)
-        else:
-            out.append("> （条文原文暂缺）")
-        if prov.source:
-            out += [">", f"> —— 来源：{prov.source}"]
-        out.append("")
-    out += ["### 违反的例子", ""]
-    out += [f"- {e}" for e in rule.violation_examples]
-    out += ["", "### 合规的写法", ""]
-    out += [f"- {e}" for e in rule.compliant_examples]
-    out += ["", "### 如何修改", "", rule.suggestion, ""]
-    if rule.exceptions:
-        terms = "、".join(f"“{t}”" for t in rule.exceptions)
-        out += ["### 例外", "", f"句中出现下列表述时不报告（或降级）：{terms}", ""]
-    if rule.notes:
-        out += ["### 说明", "", rule.notes, ""]
-    return out
-
-
 def family_page(code: str, rules: list[Rule], known: dict[str, Provision]) -> str:
     title = rules[0].family_title or code
     out = [MARKER, "", f"# {code} {title}", ""]

@@ -34,6 +34,15 @@ def _private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.pop("FAIRREVIEW_CACHE_DIR", None)
 
 
+@pytest.fixture(autouse=True)
+def _private_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's own review database (used where no fairreview.toml is found) is per test: decisions
+    recorded by one test never reach another (set in the environment, so CLI subprocesses inherit it)."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("FAIRREVIEW_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine(Settings(as_of="2026-11-27"))

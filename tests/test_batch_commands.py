@@ -26,12 +26,13 @@ CLEAN = "某县关于做好秋冬季森林防火工作的通知\n\n一、加强�
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout  # (stderr names the configuration and the database)
 
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "fairreview.toml").write_text("", encoding="utf-8")  # a project: its database in .fairreview/
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "采购.txt").write_text(DIRTY, encoding="utf-8")

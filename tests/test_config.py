@@ -249,6 +249,7 @@ def test_workspace_values_come_from_options_environment_and_config(tmp_path: Pat
     monkeypatch.setenv("FAIRREVIEW_REVIEWER", "环境中的人")
     assert load_settings().workspace.reviewer_name() == "环境中的人"
     given = load_settings(Overrides(db="x.db", reviewer="选项中的人", cache_dir="c")).workspace
-    assert (given.db_path, given.reviewer_name(), given.cache_dir) == (Path("x.db"), "选项中的人", "c")
+    # a database given on the command line is the file the user named, from the folder they are in
+    assert (given.db_path, given.reviewer_name(), given.cache_dir) == (root / "x.db", "选项中的人", "c")
     assert Settings() == Settings(workspace=ws)  # the workspace never changes what a result depends on
     assert "workspace" not in Settings(workspace=ws).to_dict()

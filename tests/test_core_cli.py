@@ -18,8 +18,9 @@ DIRTY = "第一条 为了规范管理，制定本办法。\n第二条 政府采�
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    """Exit code and standard output; for a failed run (exit 2) the error on stderr."""
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
+    return result.exit_code, result.stderr if result.exit_code == 2 else result.stdout
 
 
 def test_exit_0_when_clean(tmp_path: Path) -> None:

@@ -154,8 +154,9 @@ def test_show_prints_every_finding_with_law_fix_and_precedent() -> None:
     assert provisions()[first["provisions"][0]].citation in out
     assert "建议：" in out and "原文：" in out and "条款：" in out
     with_prec = [f for f in data["findings"] if f.get("precedent")]
-    for f in with_prec:
-        assert f["precedent"]["id"] in out and f["precedent"]["source"] in out
+    for f in with_prec:  # the source by a name a reader knows, never the package data's internal string
+        assert f["precedent"]["id"] in out and "案例来源：" in out
+        assert f["precedent"]["source"] not in out and "repo:" not in out and "#" not in out
 
 
 def test_show_on_a_clean_document_exits_0(tmp_path: Path) -> None:

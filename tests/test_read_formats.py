@@ -138,14 +138,14 @@ def test_cli_text_prints_exactly_what_the_scanner_reads() -> None:
     for name in ("notice.pdf", "real-sample.ofd", "policy-list.xlsx"):
         result = runner.invoke(main, ["text", str(FORMATS / name)])
         assert result.exit_code == 0, result.output
-        assert result.output == _read(name).text + "\n"
+        assert result.stdout == _read(name).text + "\n"
 
 
 def test_cli_text_structure_shows_locations_and_spans() -> None:
     text = _read("notice.pdf").text
     result = CliRunner().invoke(main, ["text", "--structure", str(FORMATS / "notice.pdf")])
     assert result.exit_code == 0, result.output
-    row = next(ln for ln in result.output.split("\n") if ln.lstrip().startswith("[第五条]"))
+    row = next(ln for ln in result.stdout.split("\n") if ln.lstrip().startswith("[第五条]"))
     span = re.search(r"(\d+)–(\d+)", row)
     assert span is not None, row
     start, end = (int(x) for x in span.groups())

@@ -24,8 +24,9 @@ NEW_CLAUSE = "第七条 县直各单位新建办公楼一律使用本县生产�
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory with one document; the default database goes to ./.fairreview/."""
+    """A project folder (an empty fairreview.toml) with one document; its database goes to ./.fairreview/."""
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "fairreview.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("FAIRREVIEW_REVIEWER", "测试员")
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -34,8 +35,10 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    """Exit code and standard output; for a failed run (exit 2) the error on stderr. (Every command also
+    names its configuration and database on stderr.)"""
     result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    return result.exit_code, result.output
+    return result.exit_code, result.stderr if result.exit_code == 2 else result.stdout
 
 
 def scan_json(*extra: str) -> tuple[int, dict]:

@@ -45,6 +45,8 @@ def sha(path: Path) -> str:
 
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
+    """A project folder: its fairreview.toml puts the review database in ./.fairreview/."""
+    (tmp_path / "fairreview.toml").write_text("", encoding="utf-8")
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "物流.txt").write_text(DIRTY, encoding="utf-8")

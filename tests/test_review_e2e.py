@@ -81,6 +81,7 @@ def spawn(cwd: Path) -> Any:
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "fairreview.toml").write_text("", encoding="utf-8")  # a project: its database in .fairreview/
     docs = tmp_path / "docs"
     if EXAMPLES.is_dir() and any(EXAMPLES.iterdir()):
         shutil.copytree(EXAMPLES, docs)

@@ -37,7 +37,7 @@ def review(input: str, *extra: str) -> str:
 
 def statuses() -> list[str | None]:
     res = CliRunner().invoke(main, ["scan", "docs", "--format", "json"], catch_exceptions=False)
-    doc = json.loads(res.output)["documents"][0]
+    doc = json.loads(res.stdout)["documents"][0]
     return [f.get("review_status") for f in doc["findings"] if f["severity"] in ("error", "warning")]
 
 

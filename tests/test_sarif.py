@@ -55,6 +55,8 @@ SEVERITY_NAMES = {"error": "明显违反", "warning": "疑似", "info": "提示"
 def expected_result(doc: DocumentResult, f: Finding, rule_ids: list[str]) -> dict[str, Any]:
     """The SARIF result of one finding of a document scanned from a relative path, no review database."""
     evidence = "、".join(f.evidence)
+    before = Path(doc.path).read_text(encoding="utf-8")[: f.start]  # the .txt file is its extracted text
+    line, column = before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1
     expected: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_ids.index(f.rule),
@@ -63,7 +65,8 @@ def expected_result(doc: DocumentResult, f: Finding, rule_ids: list[str]) -> dic
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": PERCENT_ENCODED[Path(doc.path).name], "uriBaseId": "%SRCROOT%"},
-                "region": {"charOffset": f.start, "charLength": f.end - f.start, "snippet": {"text": f.text}},
+                "region": {"startLine": line, "startColumn": column, "charOffset": f.start,
+                           "charLength": f.end - f.start, "snippet": {"text": f.text}},
             },
             "logicalLocations": [{"name": f.location, "fullyQualifiedName": f"{doc.title or doc.path}/{f.location}"}],
         }],
@@ -137,10 +140,10 @@ def test_scan_format_sarif_and_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     make_docs(tmp_path)
     runner = CliRunner()
     res = runner.invoke(main, ["scan", "文件", "--format", "sarif"], catch_exceptions=False)
-    assert res.exit_code == 1 and json.loads(res.output)["version"] == "2.1.0"
+    assert res.exit_code == 1 and json.loads(res.stdout)["version"] == "2.1.0"
     res = runner.invoke(main, ["scan", "文件", "--format", "csv"], catch_exceptions=False)
-    assert res.output.startswith("\ufeff")  # the BOM Excel needs to show Chinese
-    rows = list(csv.DictReader(io.StringIO(res.output.removeprefix("\ufeff"))))
+    assert res.stdout.startswith("\ufeff")  # the BOM Excel needs to show Chinese
+    rows = list(csv.DictReader(io.StringIO(res.stdout.removeprefix("\ufeff"))))
     assert list(rows[0])[:6] == ["文件路径", "文件名称", "文号", "建议结论", "最终结论", "无法读取的原因"]
     by_path: dict[str, list[dict[str, str]]] = {}
     for r in rows:

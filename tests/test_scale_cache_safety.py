@@ -258,15 +258,16 @@ def _cli(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def test_a_config_file_in_a_parent_folder_cannot_choose_the_cache(docs: Path, tmp_path: Path) -> None:
+    # the configuration is found from the documents (a folder above them that others can write)
     shared = tmp_path / "shared"
     work = shared / "科室" / "张三"
-    work.mkdir(parents=True)
+    shutil.copytree(docs, work)
     evil = tmp_path / "evil"
     (shared / "fairreview.toml").write_text(f'cache-dir = "{evil.as_posix()}"\n', encoding="utf-8")
     mine = tmp_path / "xdg"
     env = {"XDG_CACHE_HOME": str(mine)}
     out = tmp_path / "out.json"
-    proc = _cli(["scan", str(docs), "--format", "json", "--as-of", AS_OF, "-q", "-o", str(out)], work, env)
+    proc = _cli(["scan", str(work), "--format", "json", "--as-of", AS_OF, "-o", str(out)], tmp_path, env)
     assert proc.returncode in (0, 1), proc.stderr  # 2 would be a failed run
     assert not evil.exists()
     assert (mine / "fairreview" / CACHE_FILE).exists()

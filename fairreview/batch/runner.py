@@ -34,8 +34,9 @@ from ..cache import (
 from ..match.lexicon import Lexicon, load
 from ..model import DocumentResult, Report
 from ..pipeline import Engine, segmenter_id, unreadable
-from ..read.files import Entry, read_bytes, walk
-from ..settings import Settings, load_settings
+from ..read.files import Entry, Exclude, read_bytes, walk
+from ..read.registry import sniff, zip_kind
+from ..settings import DISCOVERED, STDIN, Settings, check_files, load_settings
 from ..version import __version__
 from . import local
 from .cluster import run_on_dask
@@ -47,22 +48,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Fewer documents than this per worker process do not pay for starting the pool.
 MIN_DOCS_PER_JOB = 8
+#: The name a document read from standard input has in the report.
+STDIN_NAME = "<stdin>"
 
 
 class Runner:
     """One scan configuration: settings, rules, cache. Builds the Engine only when a document needs it.
 
     ``cache=True`` keeps results in ``cache_dir``, else the settings' workspace cache folder, else the
-    per-user default.
+    per-user default. Without ``settings`` (or an ``engine``), they are loaded for ``paths`` as the command
+    line loads them (the configuration found from the documents).
     """
 
     def __init__(self, settings: Settings | None = None, engine: Engine | None = None, *, cache: bool = False,
                  cache_dir: str | Path | None = None, warn: Callable[[str], None] | None = None,
-                 paths: list[str] | None = None):
+                 paths: list[str] | None = None, stdin: Callable[[], bytes] | None = None):
         if engine is not None:
             self.settings = engine.settings
         else:
-            self.settings = settings if settings is not None else load_settings()
+            self.settings = settings if settings is not None else load_settings(paths=paths)
+        self.stdin = stdin or (lambda: sys.stdin.buffer.read(self.settings.max_bytes + 1))
         self.warn = warn or (lambda msg: print(msg, file=sys.stderr))
         self._engine = engine
         self._base: Lexicon | None = None
@@ -175,8 +180,13 @@ class Runner:
     def scan(self, paths: list[str], *, jobs: int | None = 1, progress: bool = False,
              dask_client: Client | None = None) -> Report:
         """Every document under ``paths``, in walk order. ``jobs`` worker processes (None: one per core);
-        ``dask_client`` runs them on a Dask cluster instead."""
-        entries = walk(list(paths))
+        ``dask_client`` runs them on a Dask cluster instead. ``-`` is a document read from standard input.
+
+        Raises :class:`~fairreview.settings.ConfigError` when the settings were found from the documents and
+        a file found would, on its own, find another configuration (one scan, one configuration)."""
+        entries = walk(list(paths), exclude=Exclude(self.settings.exclude, self.settings.exclude_root))
+        if self.settings.workspace.config_origin == DISCOVERED:
+            check_files(self.settings.workspace.config, [e.path for e in entries])
         self.exclude_scanned(paths)
         docs: list[DocumentResult | None] = [None] * len(entries)
         bar = Progress(len(entries), enabled=progress)
@@ -202,6 +212,8 @@ class Runner:
         for i, entry in enumerate(entries):
             if entry.error is not None:
                 docs[i] = unreadable(entry.path, entry.error, as_of)
+            elif entry.path == STDIN:
+                docs[i] = self._stdin_document()
             elif store is None:
                 todo.append(Task(i, entry.path, _size(entry.path)))
                 continue
@@ -216,6 +228,14 @@ class Runner:
                 docs[i] = hit
             bar.advance()
         return todo
+
+    def _stdin_document(self) -> DocumentResult:
+        """The document on standard input, analysed here (a worker could not read it), never cached."""
+        data = self.stdin()
+        if len(data) > self.settings.max_bytes:
+            error = f"标准输入过大（超过上限 {self.settings.max_bytes} 字节，可用 --max-size 调整）"
+            return unreadable(STDIN_NAME, error, self.settings.as_of)
+        return analyse_document(self.engine, STDIN_NAME, data, name=stdin_file_name(data)).result
 
     def _compute(self, todo: list[Task], jobs: int | None,
                  dask_client: Client | None) -> Iterator[tuple[int, Outcome]]:
@@ -252,6 +272,16 @@ class Runner:
         self.close()
 
 
+def stdin_file_name(data: bytes) -> str:
+    """A file name for bytes that came without one, from what they are (a piped .docx, .pdf, text …)."""
+    kind = sniff(data)
+    if kind == "zip":
+        kind = zip_kind(data) or "zip"
+    ext = {"ole": "doc", "docx": "docx", "xlsx": "xlsx", "ofd": "ofd", "pdf": "pdf", "rtf": "rtf",
+           "html": "html", "zip": "docx", None: "txt"}.get(kind, "txt")
+    return f"stdin.{ext}"
+
+
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -282,5 +312,5 @@ def scan_paths(paths: list[str], settings: Settings | None = None, engine: Engin
     configuration file, as the command line uses it). ``jobs`` worker processes (None: one per core);
     ``cache`` / ``cache_dir`` reuse results of unchanged files; ``dask_client`` runs the documents on a Dask
     cluster. The report is the same whichever options are used."""
-    with Runner(settings, engine, cache=cache, cache_dir=cache_dir) as runner:
+    with Runner(settings, engine, cache=cache, cache_dir=cache_dir, paths=list(paths)) as runner:
         return runner.scan(list(paths), jobs=jobs, progress=progress, dask_client=dask_client)

@@ -34,14 +34,15 @@ class Task:
     size: int
 
 
-def analyse_document(engine: Engine, path: str, data: bytes | str | None = None) -> Outcome:
-    """Analyse one document: ``data`` is its bytes, a read error message, or None to read ``path`` here."""
+def analyse_document(engine: Engine, path: str, data: bytes | str | None = None, name: str | None = None) -> Outcome:
+    """Analyse one document: ``data`` is its bytes, a read error message, or None to read ``path`` here;
+    ``name`` the file name its format is judged by (default: the path's)."""
     if data is None:
         data = read_bytes(path, engine.settings.max_bytes)
     if isinstance(data, str):
         return Outcome(unreadable(path, data, engine.settings.as_of), cacheable=False)
     try:
-        analysis = engine.analyse_bytes(data, path)
+        analysis = engine.analyse_bytes(data, path, name)
     except FATAL:
         raise
     except Exception as exc:  # one document's bug must not end a province-wide run

@@ -13,7 +13,15 @@ from ..escapes import escape_text
 from ..review.db_tools import COUNTED, backup_database, check_database
 from ..review.store import StoreError
 from ..settings import Settings
-from .options import EXIT_CLEAN, EXIT_FAILURE, db_option, fail, pass_settings
+from .options import (
+    EXIT_CLEAN,
+    EXIT_FAILURE,
+    config_options,
+    db_option,
+    documents_argument,
+    fail,
+    pass_settings,
+)
 
 
 @click.group("db")
@@ -22,10 +30,15 @@ def db() -> None:
 
 
 @db.command("check")
+@documents_argument("folder", required=False, default=".", type=click.Path(exists=True))
 @db_option
+@config_options
 @pass_settings
-def check(settings: Settings) -> None:
-    """检查复核数据库：是否完好，有多少复核记录、复核人，最后修改时间。损坏时退出码为 2。"""
+def check(folder: str, settings: Settings) -> None:
+    """检查复核数据库：是否完好，有多少复核记录、复核人，最后修改时间。损坏时退出码为 2。
+
+    FOLDER 是待审文件所在的文件夹（默认当前文件夹）：检查它的复核数据库（见 docs/configuration.md）。
+    """
     try:
         summary = check_database(settings.workspace.db_path)
     except StoreError as exc:
@@ -39,10 +52,15 @@ def check(settings: Settings) -> None:
 
 @db.command("backup")
 @click.argument("file", type=click.Path())
+@documents_argument("folder", required=False, default=".", type=click.Path(exists=True))
 @db_option
+@config_options
 @pass_settings
-def backup(file: str, settings: Settings) -> None:
-    """把复核数据库完整备份到 FILE（文件或文件夹）；先写临时文件并校验，再替换，原有备份不会被写坏。"""
+def backup(file: str, folder: str, settings: Settings) -> None:
+    """把复核数据库完整备份到 FILE（文件或文件夹）；先写临时文件并校验，再替换，原有备份不会被写坏。
+
+    FOLDER 是待审文件所在的文件夹（默认当前文件夹）：备份它的复核数据库（见 docs/configuration.md）。
+    """
     try:
         result = backup_database(settings.workspace.db_path, file)
     except StoreError as exc:

@@ -18,6 +18,7 @@ from .options import (
     EXIT_CLEAN,
     EXIT_FAILURE,
     EXIT_FINDINGS,
+    config_options,
     fail,
     given_value,
     lexicon_option,
@@ -58,6 +59,7 @@ def _rule_json(r: Rule) -> dict[str, Any]:
               help="输出格式")
 @rule_options
 @lexicon_option
+@config_options
 @pass_settings
 def lexicon_list(fmt: str, settings: Settings) -> None:
     """按规则族列出规则代码、名称、级别和法律依据。"""
@@ -83,6 +85,7 @@ def lexicon_list(fmt: str, settings: Settings) -> None:
 @click.option("--no-builtin", is_flag=True, help="只测试给出的词库（不含内置词库和配置文件中的词库）")
 @rule_options
 @segmenter_options
+@config_options
 @pass_settings
 def lexicon_test(dirs: tuple[str, ...], no_builtin: bool, settings: Settings) -> None:
     """运行词库中每条规则的例句：violation 必须命中，compliant 不得命中。

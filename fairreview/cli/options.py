@@ -1,10 +1,12 @@
 """What every command shares: exit codes, the one way to fail, and the options, each declared once.
 
 Options that feed the settings (rule selection, segmenter, review date, size limit, database, reviewer,
-cache folder) store what was given in the click context; :func:`pass_settings` turns that into one
-``settings`` argument through :func:`fairreview.settings.load_settings` (the configuration file included),
-exactly as the Python API builds them. The run options (``--jobs``, ``--no-cache``, ``--quiet``,
-``--dask``) become one ``run`` argument through :func:`pass_run`.
+cache folder, configuration file) store what was given in the click context, and so does the argument that
+names the documents (:func:`documents_argument`); :func:`pass_settings` turns that into one ``settings``
+argument through :func:`fairreview.settings.load_settings` (the configuration found from the documents),
+exactly as the Python API builds them, and prints once which configuration and database are used. The run
+options (``--jobs``, ``--no-cache``, ``--quiet``, ``--dask``) become one ``run`` argument through
+:func:`pass_run`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
 _GIVEN = "fairreview.given"  # ctx.meta key: settings values given on the command line
 _RUN = "fairreview.run"  # ctx.meta key: run options given
+_PATHS = "fairreview.paths"  # ctx.meta key: the documents named on the command line (the settings' anchor)
+_USES_DB = "fairreview.uses_db"  # ctx.meta key: the command reads or writes the review database
 
 
 def fail(message: str) -> NoReturn:
@@ -32,8 +36,16 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_FAILURE)
 
 
+def quiet() -> bool:
+    """``--quiet`` was given: nothing but errors (and the exit code)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(_RUN, {}).get("quiet"))
+
+
 def warn(message: str) -> None:
-    click.echo(message, err=True)
+    """A notice on stderr (提示…); ``--quiet`` silences it, errors go through :func:`fail`."""
+    if not quiet():
+        click.echo(message, err=True)
 
 
 def given_value(key: str, bucket: str = _GIVEN) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -58,7 +70,37 @@ def _stack(f: F, *decorators: Callable[[F], F]) -> F:
     return f
 
 
+def colour_option(f: F) -> F:
+    return click.option("--color/--no-color", "color", default=None,
+                        help="彩色显示（默认：输出到终端时彩色；设置了环境变量 NO_COLOR 时不用彩色）")(f)
+
+
+def _documents(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    ctx.meta[_PATHS] = (value,) if isinstance(value, str) else tuple(value)
+    return value
+
+
+def documents_argument(name: str, **kw: Any) -> Callable[[F], F]:
+    """The argument naming the documents: the configuration and the database are found from them."""
+    return click.argument(name, callback=_documents, **kw)
+
+
 # -- settings ---------------------------------------------------------------------------------------------
+def config_options(f: F) -> F:
+    return _stack(
+        f,
+        _option("--config", key="config", type=click.Path(dir_okay=False),
+                help="使用这个配置文件（fairreview.toml 或含 [tool.fairreview] 的 pyproject.toml），"
+                     "不再按文件位置查找"),
+        _option("--isolated", key="isolated", is_flag=True, help="不读取任何配置文件（只用命令行选项和默认值）"),
+    )
+
+
+def exclude_option(f: F) -> F:
+    return _option("--exclude", key="exclude", multiple=True, metavar="GLOB",
+                   help="不排查匹配的文件或文件夹（gitignore 写法，可重复），在默认排除项之外")(f)
+
+
 def rule_options(f: F) -> F:
     return _stack(
         f,
@@ -91,9 +133,14 @@ def max_size_option(f: F) -> F:
                    help="单个文件大小上限（MB），默认 100")(f)
 
 
+def _db_given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[_USES_DB] = True
+    return given_value("db")(ctx, param, value)
+
+
 def db_option(f: F) -> F:
-    return _option("--db", key="db", type=click.Path(dir_okay=False),
-                   help="复核数据库（默认 .fairreview/review.db 或配置文件中的 db）")(f)
+    return click.option("--db", callback=_db_given, expose_value=False, type=click.Path(dir_okay=False),
+                        help="复核数据库（默认：配置文件旁的 .fairreview/review.db，见 docs/configuration.md）")(f)
 
 
 def reviewer_option(f: F) -> F:
@@ -105,11 +152,13 @@ def pass_settings(f: F) -> F:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        given = click.get_current_context().meta.get(_GIVEN, {})
+        meta = click.get_current_context().meta
         try:
-            settings = load_settings(Overrides(**given))
+            settings = load_settings(Overrides(**meta.get(_GIVEN, {})), paths=meta.get(_PATHS))
         except SettingsError as exc:
             fail(str(exc))
+        if not quiet():
+            click.echo(settings.workspace.describe(db=bool(meta.get(_USES_DB))), err=True)
         return f(*args, settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -139,7 +188,8 @@ def run_options(f: F) -> F:
                      help="不读取也不写入结果缓存"),
         _option("--cache-dir", key="cache_dir", type=click.Path(file_okay=False),
                 help="结果缓存目录（默认为环境变量 FAIRREVIEW_CACHE_DIR，否则 ~/.cache/fairreview）"),
-        _option("-q", "--quiet", key="quiet", bucket=_RUN, is_flag=True, help="不显示进度条"),
+        _option("-q", "--quiet", key="quiet", bucket=_RUN, is_flag=True,
+                help="安静：不显示进度、提示和报告，只输出错误（结果看退出码）"),
         _option("--dask", key="dask", bucket=_RUN, metavar="ADDRESS",
                 help="在已有的 Dask 集群上排查，如 tcp://10.0.0.5:8786（需安装 fairreview[dask]）"),
     )
@@ -158,6 +208,6 @@ def pass_run(f: F) -> F:
 def scan_options(f: F) -> F:
     """Everything a command that scans takes besides its own options: rules, segmenter, review date, size
     limit, run options; ``settings`` and ``run`` arguments. Put it directly above the function."""
-    return _stack(f, as_of_option, max_size_option, rule_options, lexicon_option, segmenter_options,
-                  run_options, pass_settings, pass_run)
+    return _stack(f, as_of_option, max_size_option, rule_options, lexicon_option, exclude_option,
+                  segmenter_options, config_options, run_options, pass_settings, pass_run)
 

@@ -12,6 +12,7 @@ import click
 
 from ..escapes import escape_text
 from ..report.labels import CONCLUSION_ZH, VERDICT_ZH
+from ..report.style import colour_wanted
 from ..review.apply import apply_document, register_document
 from ..review.baseline import record_baseline
 from ..review.fingerprint import sentence_fingerprint
@@ -21,13 +22,22 @@ from ..review.status import parse_conclusion
 from ..review.tui import Session
 from ..settings import Settings
 from . import scanning
-from .options import EXIT_CLEAN, RunOptions, db_option, fail, reviewer_option, scan_options
+from .options import (
+    EXIT_CLEAN,
+    RunOptions,
+    colour_option,
+    db_option,
+    documents_argument,
+    fail,
+    reviewer_option,
+    scan_options,
+)
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@documents_argument("paths", nargs=-1, required=True)
 @click.option("--all", "review_all", is_flag=True, help="也逐条显示已复核的条款（可修改原结论）")
-@click.option("--color/--no-color", default=None, help="彩色显示（默认：终端中彩色）")
+@colour_option
 @db_option
 @reviewer_option
 @scan_options
@@ -36,15 +46,14 @@ def review(paths: tuple[str, ...], review_all: bool, color: bool | None, setting
     """逐条复核 PATHS 中的问题条款：确认违规、误报、适用例外，并设定文件最终结论。"""
     reviewer = scanning.reviewer_name(settings.workspace)
     report, _ = scanning.scan(paths, settings, run)
-    if color is None:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     with scanning.open_store(settings.workspace) as store:
-        code = Session(report, store, reviewer, review_all=review_all, color=color).run()
+        code = Session(report, store, reviewer, review_all=review_all,
+                       color=colour_wanted(sys.stdout, color)).run()
     sys.exit(code)
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@documents_argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--conclusion", required=True, help="最终结论：保留 / 修改 / 废止 / 失效")
 @click.option("--reason", required=True, help="理由（必填）")
 @db_option
@@ -72,7 +81,7 @@ def decide(file: str, conclusion: str, reason: str, settings: Settings, run: Run
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@documents_argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="台账文件：.xlsx（两张表）或 .csv（另写 …-问题条款.csv）")
 @click.option("--no-decisions", is_flag=True, help="不使用复核结论（只列工具建议）")
@@ -95,7 +104,7 @@ def ledger(paths: tuple[str, ...], output: str, no_decisions: bool, settings: Se
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@documents_argument("paths", nargs=-1, required=True)
 @db_option
 @scan_options
 def baseline(paths: tuple[str, ...], settings: Settings, run: RunOptions) -> None:

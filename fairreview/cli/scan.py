@@ -1,52 +1,97 @@
-"""``fairreview scan PATHS``: every document's recommendation, as a table, details, JSON, SARIF or CSV."""
+"""``fairreview scan PATHS``: every document's recommendation, as a table, one line per finding, details,
+JSON, SARIF or CSV; or counts per rule (``--statistics``)."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 import click
 
 from ..atomic_file import write_text
+from ..match.lexicon import Lexicon
+from ..model import Report
+from ..report.concise import render_concise, render_statistics
 from ..report.details import render_details
-from ..report.render import render, render_table
+from ..report.render import render
 from ..report.sarif import render_sarif
+from ..report.style import UNBOUNDED, Style, colour_wanted, terminal_width
+from ..report.table import render_table
 from ..review.status import needs_attention
 from ..settings import Settings
 from . import scanning
-from .options import EXIT_CLEAN, EXIT_FINDINGS, RunOptions, db_option, fail, scan_options
+from .options import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    RunOptions,
+    colour_option,
+    db_option,
+    documents_argument,
+    fail,
+    scan_options,
+)
+
+FORMATS = ["table", "concise", "json", "jsonl", "sarif", "csv"]
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "sarif", "csv"]), default="table",
-              show_default=True, help="输出格式")
+@documents_argument("paths", nargs=-1, required=True, metavar="PATHS...")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="输出格式（concise：每处问题一行 路径:行:列: 代码 [级别] 信息）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="写入文件而不是标准输出")
-@click.option("--info", "show_info", is_flag=True, help="表格中也显示“提示”级别的发现")
+@click.option("--info", "show_info", is_flag=True, help="也显示“提示”级别的发现")
 @click.option("--details", is_flag=True, help="逐条详细列出发现（法律原文、修改建议、类似案例），代替表格")
+@click.option("--statistics", is_flag=True, help="只显示每条规则的问题数量")
+@click.option("--exit-zero", is_flag=True, help="有问题时退出码也为 0（运行失败仍为 2）")
 @click.option("--no-decisions", is_flag=True, help="不应用复核结论（误报、例外、最终结论）")
 @click.option("--no-baseline", is_flag=True, help="不使用基线，显示全部问题")
+@colour_option
 @db_option
 @scan_options
 def scan(  # noqa: PLR0913  (click passes one keyword argument per option)
-    paths: tuple[str, ...], *, fmt: str, output: str | None, show_info: bool, details: bool, no_decisions: bool,
-    no_baseline: bool, settings: Settings, run: RunOptions,
+    paths: tuple[str, ...], *, fmt: str, output: str | None, show_info: bool, details: bool, statistics: bool,
+    exit_zero: bool, no_decisions: bool, no_baseline: bool, color: bool | None, settings: Settings,
+    run: RunOptions,
 ) -> None:
-    """排查 PATHS 中的文件与文件夹（递归），给出每个文件的建议结论。"""
+    """排查 PATHS 中的文件与文件夹（递归），给出每个文件的建议结论。PATHS 为 - 时从标准输入读取一个文件。"""
     report, runner = scanning.scan(paths, settings, run)
     scanning.apply_decisions(report, settings.workspace, decisions=not no_decisions, baseline=not no_baseline)
-    if fmt == "table" and details:
-        out = render_details(report, show_info)
-    elif fmt == "sarif":
-        out = render_sarif(report, runner.lexicon)
-    else:
-        out = render_table(report, show_info) if fmt == "table" else render(report, fmt)
+    view = View(fmt, show_info, details, statistics)
     if output:
+        out = view.render(report, runner.lexicon, UNBOUNDED, Style())
         try:  # whole or not at all: a failed write keeps the previous file
             write_text(output, out)
         except OSError as exc:
             fail(f"无法写入 {output}：{exc.strerror or exc}（原有的文件未被改动）")
-        click.echo(report.summary_line(), err=True)
-    else:
-        click.echo(out, nl=False)
+        if not run.quiet:
+            click.echo(report.summary_line(), err=True)
+    elif not run.quiet:
+        style = Style(colour_wanted(sys.stdout, color))
+        click.echo(view.render(report, runner.lexicon, terminal_width(sys.stdout), style), nl=False,
+                   color=style.enabled)
     # dismissed, excepted and baselined findings do not fail
-    sys.exit(EXIT_FINDINGS if any(needs_attention(d) for d in report.documents) else EXIT_CLEAN)
+    failed = any(needs_attention(d) for d in report.documents) and not exit_zero
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@dataclass(frozen=True)
+class View:
+    """What the scan's output shows."""
+
+    fmt: str
+    show_info: bool
+    details: bool
+    statistics: bool
+
+    def render(self, report: Report, lexicon: Lexicon, width: int, style: Style) -> str:
+        if self.statistics:
+            return render_statistics(report, self.show_info, width, style)
+        if self.fmt == "table" and self.details:
+            return render_details(report, self.show_info)
+        if self.fmt == "table":
+            return render_table(report, self.show_info, width, style)
+        if self.fmt == "concise":
+            return render_concise(report, self.show_info, style)
+        if self.fmt == "sarif":
+            return render_sarif(report, lexicon)
+        return render(report, self.fmt)

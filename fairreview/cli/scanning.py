@@ -10,21 +10,24 @@ from pathlib import Path
 from ..batch import Runner
 from ..batch.cluster import ClusterError, connect
 from ..cache import config_cache_dir_ignored
+from ..escapes import escape_text
 from ..match.lexicon import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import Report
 from ..review.apply import apply_from_database
 from ..review.reviewer import ReviewerMissing
 from ..review.store import Store, StoreError
-from ..settings import Settings, Workspace, unmatched_prefixes
+from ..settings import STDIN, Settings, SettingsError, Workspace, unmatched_prefixes
 from .options import RunOptions, fail, warn
 
 
 def scan(paths: tuple[str, ...] | list[str], settings: Settings, run: RunOptions) -> tuple[Report, Runner]:
     """The report of ``paths`` and the (closed) runner that made it (its ``lexicon`` lists the rules)."""
     for p in paths:
-        if not Path(p).exists() and not Path(p).is_symlink():
-            fail(f"路径不存在：{p}")
+        if p != STDIN and not Path(p).exists() and not Path(p).is_symlink():
+            fail(f"路径不存在：{escape_text(p)}")
+    if list(paths).count(STDIN) > 1:
+        fail("标准输入（-）只能读取一次")
     if "cache-dir" in settings.workspace.ignored_keys:
         warn(config_cache_dir_ignored(settings.workspace.config))
     runner = Runner(settings, cache=run.cache, warn=warn, paths=list(paths))
@@ -34,8 +37,11 @@ def scan(paths: tuple[str, ...] | list[str], settings: Settings, run: RunOptions
             if unmatched:
                 fail(f"select 中的 {', '.join(unmatched)} 不匹配任何规则（见 fairreview lexicon list）")
             report = _run(runner, list(paths), run)
-    except (LexiconError, SegmenterError, ClusterError) as exc:
+    except (LexiconError, SegmenterError, ClusterError, SettingsError) as exc:
         fail(str(exc))
+    if not report.documents:
+        fail(f"未找到可审查的文件：{'、'.join(escape_text(p) for p in paths)}"
+             "（文件夹为空，或其中的文件都被排除：见 --exclude 和 docs/configuration.md）")
     return report, runner
 
 

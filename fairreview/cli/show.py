@@ -10,11 +10,11 @@ import click
 from ..report.details import render_document
 from ..settings import Settings
 from . import scanning
-from .options import EXIT_CLEAN, EXIT_FINDINGS, RunOptions, scan_options
+from .options import EXIT_CLEAN, EXIT_FINDINGS, RunOptions, documents_argument, scan_options
 
 
 @click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@documents_argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式")
 @scan_options

@@ -15,14 +15,22 @@ from ..pipeline import extract_file
 from ..read import ReadError
 from ..report.text_view import meta_lines, structure_lines
 from ..settings import Settings
-from .options import EXIT_CLEAN, EXIT_FAILURE, max_size_option, pass_settings
+from .options import (
+    EXIT_CLEAN,
+    EXIT_FAILURE,
+    config_options,
+    documents_argument,
+    max_size_option,
+    pass_settings,
+)
 
 
 @click.command("text")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@documents_argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--structure", is_flag=True, help="显示条款结构（位置与字符区间），而不是全文")
 @click.option("--meta", "show_meta", is_flag=True, help="另外显示文号、发文机关、日期和有效期")
 @max_size_option
+@config_options
 @pass_settings
 def text_command(files: tuple[str, ...], structure: bool, show_meta: bool, settings: Settings) -> None:
     """显示 FILES 被读取后的文字（即排查所依据的文字）。"""

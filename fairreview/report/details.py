@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..legal import provisions
 from ..model import DocumentResult, Finding, PrecedentMatch, Report
-from .labels import SEVERITY_ZH, VERDICT_ZH
+from .labels import SEVERITY_ZH, VERDICT_ZH, precedent_source
 from .text_width import excerpt, wrap
 
 WIDTH = 88  # display columns of the wrapped text (a CJK character is two)
@@ -41,7 +41,7 @@ def _precedent(prec: PrecedentMatch) -> list[str]:
         doc = f"《{doc}》"
     where = "，".join(x for x in (prec.issuer, doc) if x)
     return _block("类似案例", f"{prec.id}（相似度 {prec.score:g}）{where}：“{prec.text}”") + _block(
-        "案例来源", prec.source
+        "案例来源", precedent_source(prec.source)
     )
 
 

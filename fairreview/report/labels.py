@@ -24,6 +24,24 @@ CONCLUSION_ZH = {k: VERDICT_ZH[k] for k in ("retain", "amend", "repeal", "expire
 CONCLUSION_FROM_ZH = {v: k for k, v in CONCLUSION_ZH.items()}
 
 
+# Where a precedent was published, as a reader names it; the raw ``source`` of the package data
+# (``repo:owner/name:file#row``) says where the project collected it and stays in JSON and SARIF.
+PRECEDENT_SOURCES = {
+    "beijing_cases.html": "北京市公平竞争审查典型案例",
+    "全国公平竞争审查督查发现的问题政策措施.xlsx": "全国公平竞争审查督查发现的问题政策措施",
+}
+PRECEDENT_SOURCE_DEFAULT = "市场监管部门公布的公平竞争审查典型案例"
+
+
+def precedent_source(source: str) -> str:
+    """A readable name for a precedent's source: never an internal string such as
+    ``repo:…/dev.db.local_backup#Case.id=334``."""
+    if not source:
+        return PRECEDENT_SOURCE_DEFAULT
+    file = source.split("#", 1)[0].rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    return PRECEDENT_SOURCES.get(file, PRECEDENT_SOURCE_DEFAULT)
+
+
 def summary_line(counts: Mapping[str, int]) -> str:
     """共排查 N 件：保留 …，修改 …，废止 …，失效 …，无法读取 … (``counts`` as :meth:`Report.summary` gives)."""
     return (

@@ -1,7 +1,8 @@
 """SARIF 2.1.0: findings for code-scanning dashboards and other tools that read static-analysis logs.
 
 One ``reportingDescriptor`` per lexicon rule (help text: the problem, the suggested fix, and the provisions
-with their legal text). Offsets are code points in the extracted text (``columnKind: unicodeCodePoints``);
+with their legal text). Regions give ``startLine``/``startColumn`` and the character offsets, in code points
+of the extracted text (``columnKind: unicodeCodePoints``);
 the clause location (第五条第（二）项) is the logical location. Review decisions become ``suppressions``
 (误报, 适用例外 within its time limit) and the baseline becomes ``baselineState``.
 """
@@ -98,6 +99,8 @@ def _location(doc: DocumentResult, f: Finding | None = None) -> dict[str, Any]:
     loc: dict[str, Any] = {"physicalLocation": physical}
     if f is not None:
         physical["region"] = {
+            "startLine": max(f.line, 1),  # 1-based, the column in code points (columnKind)
+            "startColumn": max(f.column, 1),
             "charOffset": f.start,
             "charLength": max(0, f.end - f.start),
             "snippet": {"text": f.text},

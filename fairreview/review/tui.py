@@ -20,7 +20,7 @@ import click
 
 from ..legal import provisions
 from ..model import DocumentResult, Finding, PrecedentMatch, Report
-from ..report.labels import CONCLUSION_ZH, KIND_ZH, SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
+from ..report.labels import CONCLUSION_ZH, KIND_ZH, SEVERITY_ZH, STATUS_ZH, VERDICT_ZH, precedent_source
 from ..report.text_width import excerpt, wrap
 from .apply import apply_document, register_document, resolve_document
 from .fingerprint import sentence_fingerprint
@@ -471,7 +471,7 @@ def _indent(text: str, first: str, rest: str | None = None) -> str:
 
 def _precedent_text(p: PrecedentMatch) -> str:
     head = (f"《{p.document}》" if p.document else "") + (f"（{p.issuer}）" if p.issuer else "")
-    tail = "，".join(x for x in (f"相似度 {p.score}", f"来源：{p.source}" if p.source else "") if x)
+    tail = "，".join(x for x in (f"相似度 {p.score}", f"来源：{precedent_source(p.source)}") if x)
     return f"{head}：{p.text}（{tail}）"
 
 
