@@ -102,6 +102,10 @@ class Workspace:
         if db:
             path = self.db_path.absolute()
             line += f"；复核数据库：{escape_text(str(path))}" + ("" if path.exists() else "（尚未建立）")
+            here = Path.cwd() / PROJECT_DB  # where versions before 0.2 kept it, whatever was scanned
+            if here.is_file() and here.resolve() != path.resolve():
+                line += (f"\n提示：当前文件夹中的 {PROJECT_DB} 未使用：复核数据库按被排查文件的位置确定"
+                         f"（见 docs/configuration.md）；要用它请加 --db {PROJECT_DB}")
         return line
 
 

@@ -197,3 +197,12 @@ def test_quiet_exit_zero_and_version(tmp_path: Path) -> None:
     assert _cli(tmp_path, "scan", "a.txt", "-q", "--exit-zero").returncode == 0
     assert _cli(tmp_path, "scan", "nope.txt", "-q", "--exit-zero").returncode == 2  # a failure stays 2
     assert CliRunner().invoke(main, ["-V"]).stdout.strip() == f"fairreview {fairreview.__version__}"
+
+
+def test_a_database_in_the_shells_folder_is_named_when_not_used(district: Path, tmp_path: Path) -> None:
+    """Earlier versions kept the database in the folder the command ran in: never silently ignored."""
+    (tmp_path / ".fairreview").mkdir()
+    (tmp_path / ".fairreview" / "review.db").write_bytes(b"")
+    proc = _cli(tmp_path, "scan", str(district), "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    assert "当前文件夹中的 .fairreview/review.db 未使用" in proc.stderr and "--db" in proc.stderr
