@@ -21,7 +21,7 @@ import click
 from ..legal import provisions
 from ..model import DocumentResult, Finding, PrecedentMatch, Report
 from ..report.labels import CONCLUSION_ZH, KIND_ZH, SEVERITY_ZH, STATUS_ZH, VERDICT_ZH, precedent_source
-from ..report.text_width import excerpt, wrap
+from ..report.text_width import excerpt, width, wrap
 from .apply import apply_document, register_document, resolve_document
 from .fingerprint import sentence_fingerprint
 from .source import TextSource, read_document_text
@@ -30,6 +30,7 @@ from .store import Store
 
 CONCLUSION_KEYS = {"1": "retain", "2": "amend", "3": "repeal", "4": "expired"}
 FINDING_PROMPT = "[c]确认违规 [f]误报 [e]适用例外 [s]跳过 [n]备注 [u]撤销 [d]文件结论 [b]上一条 [q]退出 > "
+SHORT_PROMPT = "c确认 f误报 e例外 s跳过 n备注 u撤销 d结论 b上条 q退出 ?帮助 > "  # a narrow terminal
 DOCUMENT_PROMPT = "  设定本文件最终结论？1 保留 2 修改 3 废止 4 失效，回车进入下一个文件，b 上一条，q 退出 > "
 HELP = (
     "c 确认违规   f 误报   e 适用例外（须填理由和实施期限）   s 跳过   n 添加备注\n"
@@ -162,10 +163,11 @@ class Session:
         self.say(self.style(f"[{n}/{total}] ", bold=True) + f"文件：{os.path.relpath(doc.path)}")
         if doc.title:
             number = f"  {doc.meta.doc_number}" if doc.meta.doc_number else ""
-            self.say(f"        标题：{doc.title}{number}")
-        self.say(
-            f"        位置：{self.style(f.location, bold=True)}    "
-            f"规则：{f.rule} {f.title}〔{SEVERITY_ZH.get(f.severity, f.severity)}〕"
+            self.block(f"标题：{doc.title}{number}", "        ", "              ", margin=14)
+        self.block(
+            f"位置：{self.style(f.location, bold=True)}    "
+            f"规则：{f.rule} {f.title}〔{SEVERITY_ZH.get(f.severity, f.severity)}〕",
+            "        ", "              ", margin=14,
         )
         self.show_clause(i, f)
         self.heading("问题")
@@ -331,7 +333,7 @@ class Session:
         n = sum(1 for s in steps[: pos + 1] if s.finding is not None)
         self.show_finding(n, total, step.doc_index, f)
         while True:
-            answer = self.ask(FINDING_PROMPT)
+            answer = self.ask(FINDING_PROMPT if width(FINDING_PROMPT) <= self.cols() else SHORT_PROMPT)
             action = _finding_action(answer)
             if action is None:
                 if answer:
