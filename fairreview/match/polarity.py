@@ -1,8 +1,16 @@
-"""Polarity: is the thing a rule looks for forbidden, restated as a ban, or quoted from a law?
+"""Polarity: is the thing a rule found forbidden, restated as a ban, or quoted from a law?
 
-"不得限定……" restates the ban of 条例 Art. 8(三); "外地企业不得参与" imposes a restriction. The
-difference is where the negation stands: a ban cue *before* the matched words negates them, one after them
-does not. Text is normalised (NFKC), so punctuation is half-width.
+"不得限定……" restates the ban of 条例 Art. 8(三); "外地企业不得参与" imposes a restriction. What decides is
+where the negation stands, read one comma-clause (分句) at a time:
+
+- a ban cue (``$restated_ban``: 不得, 禁止, 清理, 取消 …) in the matched words' own comma-clause, *before* them
+  and not cancelled by a turn (但, 同时 …), negates them; one after them does not;
+- a ban in an earlier comma-clause governs a later one only through an instrumental adjunct that ends at the
+  comma ("不得以……为由，要求……"); a purpose clause ("为避免无序投放，……") does not;
+- an item inherits the ban of its lead-in ("经营者不得实施下列行为：（一）……");
+- a quotation of a law (《……法》……规定) before the matched words.
+
+Text is normalised (NFKC), so punctuation is half-width.
 """
 
 from __future__ import annotations
@@ -10,25 +18,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Cues that forbid, counter or clean up the practice that follows them.
-_CUES = (
-    "不得", "不准", "不允许", "不许", "禁止", "严禁", "不应当", "不应", "不能", "不可", "不宜", "无权", "不再",
-    "杜绝", "防止", "避免", "清理", "废止", "废除", "取消", "纠正", "破除", "消除", "打破", "反对", "查处",
-    "制止", "摒弃", "纠治", "抵制", "不存在", "不涉及",
-    "不含有", "不包含", "未设置", "不设置", "不设", "不搞", "不以", "不对", "不将", "不把", "不予设置",
-)
-# "不得低于 50 万元" limits a quantity; it is not a ban on the practice before or after it. In scoring
-# rules a closing "不得分" means "scores no points" ("不得分包/分支……" are not that).
-# (No "^": it is used with .match(text, pos), where "^" would only match at offset 0.)
+from ..concepts.spans import SentenceView
+
+# "不得低于 50 万元" limits a quantity; in scoring rules a closing "不得分" means "scores no points".
 _NOT_A_BAN = re.compile(
     r"(低于|少于|超过|高于|晚于|早于|迟于|多于|小于|大于|短于|长于|分(?=$|[,;。:)(\s、]))"
 )
-_CUE_RE = re.compile("|".join(sorted(map(re.escape, _CUES), key=len, reverse=True)))
 # "须承诺5年内不得迁出" states what an operator must pledge: the ban is the restriction, not a restated one.
-_PLEDGE_RE = re.compile(r"(承诺|保证|承诺书|签订承诺)[^,。;:]{0,12}$")
-# Words after which an earlier ban no longer governs the rest of the sentence.
+_PLEDGE_RE = re.compile(r"(承诺|保证|承诺书|签订承诺|约定)[^,。;:]{0,12}$")
+# Words after which an earlier ban no longer governs the rest of the clause.
 _RESET_RE = re.compile(r"但是|但|然而|除外|同时|另外|此外|并且要求|对于")
-# A quotation of a law: 《……法/条例/办法/规定》 (optionally 第X条) 规定, or text inside “” after 规定.
+# An adjunct that carries a ban over the comma into the next clause: 不得以……为由，/ 不得通过……方式，
+_INSTRUMENTAL_END = re.compile(
+    r"(为由|为名|名义|方式|手段|形式|为条件|等为条件|等方式|等手段|等形式|为借口|变相|滥用行政权力|滥用权力|利用职权|利用职务便利)$"
+)
+# "违反本条例规定，向企业摊派的，由……责令改正": the act before "的," is what the sentence penalises
+_PENALTY = re.compile(r"的,[^。;]{0,40}(责令|罚款|处分|追究|没收|予以警告|给予警告|依法处理|依法处罚|吊销|撤销|取缔)")
 _LAW_CITE = re.compile(r"《[^《》]{2,40}(法|条例|办法|规定|细则|决定|意见|通知)》(第[^,。;]{1,12}条)?[^。;]{0,6}(规定|明确|指出)")
 _QUOTE_OPEN = re.compile(r"(规定|明确|指出|提出|强调)[:,]?[“\"]")
 
@@ -40,20 +45,49 @@ class Polarity:
     kind: str = ""  # "ban" or "quote"
 
 
-def polarity(sentence: str, head: int) -> Polarity:
-    """Polarity of the words at ``head`` (an offset into ``sentence``)."""
-    before = sentence[:head]
-    # A ban in an earlier sentence does not govern this one (one-line documents arrive unsplit).
-    cut = max(before.rfind("。"), before.rfind(";")) + 1
+def _last_ban(text: str, lo: int, hi: int, ban: re.Pattern[str]) -> re.Match[str] | None:
     last = None
-    for m in _CUE_RE.finditer(before, cut):
-        if m.group(0) == "不得" and _NOT_A_BAN.match(sentence, m.end()):
+    for m in ban.finditer(text, lo, hi):
+        if m.group(0) in ("不得", "不应", "不能") and _NOT_A_BAN.match(text, m.end()):
             continue
-        if _PLEDGE_RE.search(before, max(cut, m.start() - 16), m.start()):
+        if _PLEDGE_RE.search(text, max(lo, m.start() - 16), m.start()):
             continue
         last = m
-    if last is not None and not _RESET_RE.search(before, last.end()):
-        return Polarity(True, last.group(0), "ban")
+    if last is not None and _RESET_RE.search(text, last.end(), hi):
+        return None
+    return last
+
+
+def polarity(view: SentenceView, head: int, ban: re.Pattern[str],
+             parts: tuple[tuple[int, int, str], ...] = ()) -> Polarity:
+    """Polarity of the words at ``head`` (an offset into the sentence); ``parts`` are the matched words,
+    between which a ban also counts ("准入条件不得与经济贡献挂钩")."""
+    text = view.text
+    idx = view.clause_index(head)
+    cs, _ = view.clauses[idx]
+    m = _last_ban(text, cs, head, ban)
+    if m is not None:
+        return Polarity(True, m.group(0), "ban")
+    ordered = sorted(parts)
+    for (_, a, _), (b, _, _) in zip(ordered, ordered[1:], strict=False):
+        if b > a and view.clause_index(a) == view.clause_index(b - 1):
+            m = _last_ban(text, a, b, ban)
+            if m is not None:
+                return Polarity(True, m.group(0), "ban")
+    # earlier clauses that end in an instrumental adjunct ("不得以…为由,") carry their ban into this one
+    j = idx - 1
+    while j >= 0:
+        a, b = view.clauses[j]
+        if not _INSTRUMENTAL_END.search(text[a:b].rstrip()):
+            break
+        m = _last_ban(text, a, b, ban)
+        if m is not None:
+            return Polarity(True, m.group(0), "ban")
+        j -= 1
+    pen = _PENALTY.search(text, head)
+    if pen is not None:
+        return Polarity(True, pen.group(0), "penalty")
+    before = text[:head]
     cite = _LAW_CITE.search(before)
     if cite is not None:
         return Polarity(True, cite.group(0), "quote")
@@ -71,6 +105,7 @@ def polarity(sentence: str, head: int) -> Polarity:
 _LEAD_BAN = re.compile(
     r"(不得|禁止|严禁|不准|不允许|不应当|不应)[^。;]{0,30}下列"
     r"|下列[^。;]{0,6}(行为|情形|活动|内容|事项)之一[^。]{0,80}(责令|罚款|处分|追究|处以|予以处罚|没收|予以警告|给予警告)"
+    r"|(清理|废止|纠正|取消|查处)[^。;]{0,30}(下列|以下|如下)"
 )
 
 
@@ -80,4 +115,3 @@ def lead_in_polarity(lead: str) -> Polarity:
     if m is None:
         return Polarity(False)
     return Polarity(True, m.group(0), "ban")
-

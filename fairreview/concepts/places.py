@@ -1,0 +1,206 @@
+"""PLACE spans: administrative divisions, towns, parks, deictic places, placeholders, outsiders.
+
+Kinds (``Span.kind``):
+
+- ``admin``: a 省/市/县/区/旗 of China from the gazetteer, full form (鼓楼区, 江苏省) or short form (鼓楼,
+  江苏) where a locality cue makes it a place (在/于… before it, 注册/境内/以外/企业… after it), so that 新兴产业
+  or 合作协议 stay words; one-character abbreviations (京, 沪, 甬 …) only between 在/来/赴 and a cue;
+- ``town`` (…镇/乡/街道/苏木) and ``park`` (…开发区/产业园/园区 …) with a proper name before the suffix;
+- ``deictic``: the document's own territory (本地, 本市, 我县, 辖区, 区域内, 当地, 属地, 项目所在地 …);
+- ``placeholder``: anonymised names (某市, 某某区, XX县);
+- ``outside``: other places as such (外地, 外省, 市外, 异地, 非本地 …);
+- ``national``: the whole country (中华人民共和国境内, 国内, 全国, 境内 on its own) — never a locality.
+
+``LOCAL_KINDS`` are the kinds that can make a requirement local.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import ahocorasick
+
+from .gazetteer import AMBIGUOUS_SHORT, names
+from .spans import SentenceView, Span
+
+LOCAL_KINDS = frozenset({"admin", "town", "park", "deictic", "placeholder"})
+#: 区属/市属/县直: owned by or attached to the level of government (a public firm), not where a firm is
+AFFILIATION = ("区属", "市属", "县属", "镇属", "乡属", "市直", "区直", "县直", "省属")
+
+DEICTIC = (
+    "本地区", "本地", "本市", "本区", "本县", "本省", "本镇", "本乡", "本州", "本盟", "本旗", "本街道", "本园区",
+    "我市", "我区", "我县", "我省", "我镇", "我乡", "我州", "我旗", "我盟", "全市", "全区", "全县", "全省", "全镇",
+    "该市", "该区", "该县", "该省", "本辖区", "辖区内", "辖区", "区内", "市内", "县内", "省内", "镇内", "乡内",
+    "园区内", "区域内", "本区域", "本行政区域", "行政区域内", "行政区内", "域内", "当地", "属地", "本土", "本埠",
+    "项目所在地", "采购人所在地", "招标人所在地", "甲方所在地", "项目实施地", "项目实施区域", "服务所在地",
+    "工程所在地", "市区范围",
+)
+OUTSIDE = (
+    "外地", "外省", "外市", "外县", "外区", "外埠", "市外", "区外", "县外", "省外", "域外", "异地", "非本地",
+    "本地以外", "外来", "其他地区", "其他省份", "其他省市", "其他县区", "其他区县", "其他市县", "外省市",
+)
+NATIONAL = ("中华人民共和国境内", "中华人民共和国", "中国境内", "我国境内", "国内", "全国", "境内")
+PLACEHOLDER = re.compile(r"(某某|某|[Xx×＊*]{1,3})(省|市|县|区|镇|乡|街道|旗|州|地区|开发区|园区)")
+
+# One-character abbreviations of provinces and large cities (简称), as written in 在京注册, 在甬企业, 来沪投资.
+ABBREVIATIONS = frozenset(
+    "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔贵滇云藏陕秦甘陇青宁新港澳"
+    "甬杭穗蓉榕邕筑厦汉锡温嘉湖绍衢舟台金丽萧"
+)
+_ABBR_BEFORE = ("在", "来", "赴", "进", "入", "驻", "落户", "留")
+_ABBR_AFTER = re.compile(r"(注册|登记|纳税|缴税|设立|落户|落地|投资|经营|企业|公司|机构|分支|办事|单位|生产|本地|期间)")
+
+# What may follow a short form for it to be a place.
+_TAIL = re.compile(
+    r"(省|市|县|区|旗|盟|州|地区|境内|境外|辖区|域内|范围|本地|当地|以外|之外|以内|内|外|籍|户籍|注册|登记|"
+    r"纳税|缴税|设立|落户|落地|企业|公司|本土|生产|制造|地方|片区|全域|一带|周边|自治)"
+)
+# Strong tails only, for short forms that are also ordinary words (公安 → 公安机关).
+_STRONG_TAIL = re.compile(r"(省|市|县|区|旗|境内|辖区|范围内|注册|纳税|以外|之外)")
+# A short form after one of these and before a boundary is a place: 落户鼓楼, 注册在鼓楼的.
+_BEFORE = ("在", "于", "至", "到", "落户", "迁入", "迁至", "迁往", "入驻", "注册于", "落地", "属于", "来自")
+_BOUNDARY = re.compile(r"$|[,;:。、)(\s的和及与或等]")
+
+_NAME = "[\u4e00-\u9fff]"
+_MARKER_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+[条款项章节])")
+# Towns and parks: a proper name of 2–8 characters before the suffix (乡镇/城镇 are kinds, not names).
+_TOWN = re.compile(rf"({_NAME}{{2,6}}?)(镇|乡|街道|苏木)(?![政长村府级])")
+_PARK = re.compile(
+    rf"({_NAME}{{2,8}}?)(经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|产业园区|产业园|工业园区|工业园|"
+    r"科技园|创业园|物流园|园区|保税区|综合保税区|自贸区|试验区|示范区|集聚区|功能区|新区|港区|小镇|合作区)"
+)
+_GENERIC_NAME = re.compile(
+    r"^(各|全|本|该|所在|相关|有关|其他|所属|属地|省级|市级|县级|国家级|省|市|县|区|城|乡|村|集|重点|特色|"
+    r"小微|小微企业|产业|工业|农业|现代|经济|各类|各级|所有|以上|以下|等)+$"
+)
+# Where a left boundary of a town/park name stops (prepositions, verbs, determiners).
+_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|落户|进入|位于|设在|注册|各|全|本)")
+
+
+@functools.cache
+def _automaton() -> ahocorasick.Automaton:
+    a = ahocorasick.Automaton()
+    n = names()
+    for name, level in n.full.items():
+        a.add_word(name, (name, "admin", level, True))
+    for short, level in n.short.items():
+        a.add_word(short, (short, "admin", level, False))
+    for w in DEICTIC:
+        a.add_word(w, (w, "deictic", "", True))
+    for w in OUTSIDE:
+        a.add_word(w, (w, "outside", "", True))
+    for w in AFFILIATION:
+        a.add_word(w, (w, "affiliation", "", True))
+    for w in NATIONAL:
+        a.add_word(w, (w, "national", "", True))
+    a.make_automaton()
+    return a
+
+
+# "区内/市内/县内" are the document's territory only where they stand alone (区内企业, 本区内), not
+# inside another noun (开发区内, 园区内, 景区内, 市区内 …).
+_COMPOUND_BEFORE = {
+    "区内": "发园景城社小市校矿新护能验范聚港税贸片街山库营厂灾林牧业苑湖湾岸殖游政",
+    "市内": "城超都门集菜夜股楼车",
+    "镇内": "城乡集村古小",
+    "乡内": "城家故老下",
+    "域内": "领流水海空场异境地",
+    "县内": "郡",
+    "省内": "节",
+    "域外": "区领海水空",
+}
+# "本省行政区域外", "本市以外": the place marks the outside
+_OUTSIDE_TAIL = re.compile(r"(行政区域|行政区|区域|范围|辖区)?(以外|之外|外(?![资商贸籍国]))")
+# A place followed by a public body names the authority (本市司法行政部门, 属地管理部门), not where an
+# operator is.
+_AUTHORITY = re.compile(
+    r"(的)?(人民政府|政府|[^\s,;:。注册登记纳税设立企公司的内外]{0,6}?(主管部门|管理部门|行政部门|部门|机关|管理机构|委员会|"
+    r"管委会|局|厅|办公室|法院|检察院|人大|政协|党委))"
+)
+
+
+def _short_is_place(text: str, start: int, end: int, form: str) -> bool:
+    tail = text[end : end + 4]
+    if form in AMBIGUOUS_SHORT:
+        return _STRONG_TAIL.match(tail) is not None
+    if _TAIL.match(tail):
+        return True
+    before = text[max(0, start - 3) : start]
+    return before.endswith(_BEFORE) and _BOUNDARY.match(text, end) is not None
+
+
+def _longest_leftmost(found: list[Span]) -> list[Span]:
+    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for s in found:
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
+
+
+def find_places(text: str) -> list[Span]:
+    found: list[Span] = []
+    for end, (form, kind, _level, strong) in _automaton().iter(text):
+        start = end - len(form) + 1
+        if not strong and not _short_is_place(text, start, end + 1, form):
+            continue
+        if start > 0 and text[start - 1] in _COMPOUND_BEFORE.get(form, ""):
+            continue
+        found.append(Span(start, end + 1, "PLACE", kind, form))
+    for m in PLACEHOLDER.finditer(text):
+        found.append(Span(m.start(), m.end(), "PLACE", "placeholder", m.group(0)))
+    for rx, kind in ((_TOWN, "town"), (_PARK, "park")):
+        for m in rx.finditer(text):
+            name = _MARKER_PREFIX.sub("", m.group(1))
+            cut = _LEFT_STOP.match(name)
+            if cut:
+                name = name[cut.end() :]
+            if len(name) < 2 or _GENERIC_NAME.match(name):
+                if kind == "park":  # "落户高新区": the document's own park
+                    found.append(Span(m.start(2), m.end(), "PLACE", "park", m.group(2)))
+                continue
+            start = m.end(1) - len(name)
+            found.append(Span(start, m.end(), "PLACE", kind, text[start : m.end()]))
+    for i, ch in enumerate(text):
+        if ch in ABBREVIATIONS and text[max(0, i - 2) : i].endswith(_ABBR_BEFORE) and _ABBR_AFTER.match(text, i + 1):
+            found.append(Span(i, i + 1, "PLACE", "admin", ch))
+    spans = _join_national(text, _longest_leftmost(found))
+    return [_as_authority(text, s) for s in spans]
+
+
+_IS_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _as_authority(text: str, s: Span) -> Span:
+    if s.kind not in LOCAL_KINDS:
+        return s
+    tail = _OUTSIDE_TAIL.match(text, s.end)
+    if tail:
+        return Span(s.start, tail.end(), "PLACE", "outside", text[s.start : tail.end()])
+    if _AUTHORITY.match(text, s.end) and not text.startswith(("内", "以外"), s.end):
+        return Span(s.start, s.end, "PLACE", "authority", s.text)
+    return s
+
+
+def _join_national(text: str, spans: list[Span]) -> list[Span]:
+    """"本市境内", "江苏省境内": 境内 after a local place is part of it, not the whole country."""
+    out: list[Span] = []
+    for s in spans:
+        if (
+            s.kind == "national"
+            and s.text == "境内"
+            and out
+            and out[-1].end == s.start
+            and out[-1].kind in LOCAL_KINDS
+        ):
+            prev = out.pop()
+            out.append(Span(prev.start, s.end, "PLACE", prev.kind, prev.text + s.text))
+            continue
+        out.append(s)
+    return out
+
+
+def place_provider(view: SentenceView) -> list[Span]:
+    return find_places(view.text)

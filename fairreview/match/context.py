@@ -1,0 +1,140 @@
+"""Where a frame's words stand: gates (is the match a condition, a preference, a benefit?) and the scoped
+constraints of a pattern (``with`` / ``unless``), each read around the match, never across the document.
+
+Gates (``when:`` in a pattern; any one of them must hold)
+
+- ``condition``: the match is something an operator must be or do — a modal or eligibility word
+  (``$condition``: 须, 应当, 限于, 方可 …) in its comma-clause before or inside it; an item under a lead-in
+  about conditions (``$condition_lead``: 申报条件, 下列条件, 资格要求 …); or a label clause ("准入条件：")
+  earlier in the sentence;
+- ``preference``: priority or points (``$preference``: 优先, 倾斜 …, or "得3分") in the sentence or lead-in;
+- ``benefit``: money or relief (``$benefit``: 奖励, 补贴, 给予 …) in the sentence or lead-in;
+- ``definition``: the sentence defines who a document applies to (``$definition``: 所称, 适用于, 支持对象 …)
+  before the match.
+
+A gate is what separates "须在本区注册" (a condition) from "在本市设立的旅行社应当遵守……" (who a regulation
+governs): the second has no modal before the place, no benefit and no eligibility lead-in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..concepts.classes import TermClass
+from ..concepts.spans import SentenceView
+from .frames import Atom, FrameHit, occurrences_of
+
+GATES = ("condition", "preference", "benefit", "definition", "scoring")
+SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc")
+_SCORE = re.compile(r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Some atom of ``atoms`` occurs in ``scope`` (``n``: characters, for near/before/after), or ``regex``
+    matches there."""
+
+    scope: str
+    atoms: tuple[Atom, ...] = ()
+    n: int = 0
+    regex: re.Pattern[str] | None = None
+
+    def describe(self) -> str:
+        what = self.regex.pattern if self.regex is not None else " | ".join(a.describe() for a in self.atoms)
+        return f"{self.scope}{(' ' + str(self.n)) if self.n else ''}: {what}"
+
+
+def _window(view: SentenceView, hit: FrameHit, c: Constraint) -> tuple[int, int]:
+    text_len = len(view.text)
+    if c.scope == "clause":
+        return view.clause_at(hit.start)[0], view.clause_at(max(hit.start, hit.end - 1))[1]
+    if c.scope == "near":
+        return max(0, hit.start - c.n), min(text_len, hit.end + c.n)
+    if c.scope == "before":
+        return max(0, hit.start - c.n), hit.start
+    if c.scope == "after":
+        return hit.end, min(text_len, hit.end + c.n)
+    return 0, text_len  # sentence, item
+
+
+def holds(c: Constraint, view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    if c.scope == "doc":  # the kind of document: {doc: [regulation]}
+        return any(a.kind == "literal" and view.doc.kind in a.terms for a in c.atoms)
+    if c.scope in ("lead", "title"):
+        outside = view.lead if c.scope == "lead" else view.doc.title
+        return _in_text(c, outside, classes)
+    lo, hi = _window(view, hit, c)
+    if c.regex is not None:
+        if c.regex.search(view.text, lo, hi) is not None:
+            return True
+    else:
+        for atom in c.atoms:
+            for s, e, _ in atom.occurrences(view, classes):
+                if s >= lo and e <= hi:
+                    return True
+    return c.scope == "item" and _in_text(c, view.lead, classes)
+
+
+def _in_text(c: Constraint, text: str, classes: dict[str, TermClass]) -> bool:
+    if not text:
+        return False
+    if c.regex is not None:
+        return c.regex.search(text) is not None
+    for atom in c.atoms:
+        rx = _atom_regex(atom, classes)
+        if rx is not None and rx.search(text):
+            return True
+    return False
+
+
+def _atom_regex(atom: Atom, classes: dict[str, TermClass]) -> re.Pattern[str] | None:
+    if atom.kind == "class":
+        return classes[atom.name].regex
+    if atom.kind == "literal":
+        return atom.regex
+    if atom.kind == "alt":
+        parts = [r.pattern for r in (_atom_regex(a, classes) for a in atom.alts) if r is not None]
+        return re.compile("|".join(parts)) if parts else None
+    return None
+
+
+# -- gates --------------------------------------------------------------------------------------------------
+def _class_in(view: SentenceView, cls: TermClass, lo: int, hi: int, skip: tuple[tuple[int, int], ...] = ()) -> bool:
+    for s, e, _ in occurrences_of(view, cls.regex):
+        if s >= lo and e <= hi and not any(a <= s < b for a, b in skip):
+            return True
+    return False
+
+
+def _label_before(view: SentenceView, hit: FrameHit, cls: TermClass) -> bool:
+    """An earlier short clause of the sentence is a label such as "申报条件" / "准入条件:"."""
+    idx = view.clause_index(hit.start)
+    for a, b in view.clauses[:idx]:
+        if b - a <= 14 and cls.regex.search(view.text, a, b):
+            return True
+    return False
+
+
+def gate(name: str, view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    text = view.text
+    if name == "condition":
+        cs, _ = view.clause_at(hit.start)
+        skip = tuple((s, e) for s, e, _ in hit.parts)
+        lead_cls = classes["condition_lead"]
+        if _class_in(view, classes["condition"], cs, hit.end, skip) or _class_in(view, lead_cls, cs, hit.start):
+            return True
+        return bool(view.lead and lead_cls.regex.search(view.lead)) or _label_before(view, hit, lead_cls)
+    if name in ("preference", "scoring"):
+        if _SCORE.search(text):
+            return True
+        if name == "scoring":
+            return False
+        cls = classes["preference"]
+        return _class_in(view, cls, 0, len(text)) or bool(view.lead and cls.regex.search(view.lead))
+    if name == "benefit":
+        cls = classes["benefit"]
+        return _class_in(view, cls, 0, len(text)) or bool(view.lead and cls.regex.search(view.lead))
+    if name == "definition":
+        return _class_in(view, classes["definition"], 0, hit.start)
+    raise ValueError(name)
