@@ -24,19 +24,16 @@ _SUFFIXES = (
     "特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "矿区", "特区",
     "省", "市", "县", "区", "旗", "盟",
 )
-# Short forms that are everyday words or names of other things in policy text: a place only when the
-# text around them says so unambiguously (a level word or 注册/纳税/境内 right after them).
-AMBIGUOUS_SHORT = frozenset(
-    {
-        "公安", "大方", "民权", "合作", "和平", "东方", "新兴", "大同", "平安", "安定", "红旗", "城中",
-        "城关", "新城", "长寿", "安居", "永安", "长安", "新华", "朝阳", "城区", "郊区", "东区", "西区",
-        "市中", "龙华", "开平", "通化", "文化", "前进", "向阳", "建设", "胜利", "光明", "新市", "南山",
-        "北山", "东山", "西山", "中山", "青山", "白云", "天河", "江北", "江南", "河东", "河西", "城东",
-        "城西", "城南", "城北", "新民", "新乐", "永和", "德惠", "宁安", "安宁", "富民", "兴业", "安福",
-        "永丰", "永新", "永定", "长乐", "宝安", "吉安", "和顺", "通道", "正安", "泰和", "万安", "新建",
-        "海南", "高新", "经开", "金融", "协作", "本溪", "临安",
-    }
-)
+# Short forms that are everyday words (公安县 → 公安, 资源县 → 资源): a place only where the text around them
+# says so unambiguously. Generated from jieba's dictionary by scripts/refresh_places.py.
+@functools.cache
+def ambiguous_short() -> frozenset[str]:
+    lines = (DATA / "ambiguous_short.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+# Full names that are also common nouns (the 矿区 of a city, 城区): treated like ambiguous short forms.
+AMBIGUOUS_FULL = frozenset({"矿区", "城区", "郊区", "东区", "西区", "新区", "市中区", "城中区", "城关区", "开发区", "高新区"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ _LEFT_STOPS = (
     "组织", "督促", "推荐", "统一", "一律", "均", "全部", "依托", "授权", "承办", "采购", "购买", "办理", "签订",
     "签署", "引导", "推动", "支持", "鼓励", "作为", "其中", "即", "如", "对接", "联合", "牵头", "会同", "配合",
     "入驻", "落户", "进入", "安排", "提供", "接受", "享受", "获得", "所属", "下属", "旗下", "或者", "以及", "及其", "或是",
+    "聘任", "聘请", "聘用", "组建", "牵头组建", "创办", "举办", "兴办", "设立", "成立",
 )
 _LEFT_STOP_RE = re.compile("|".join(sorted(map(re.escape, _LEFT_STOPS), key=len, reverse=True)))
 # Generic words: a "name" made only of these is a kind (保险公司, 国有企业, 相关银行), not a name.
@@ -68,6 +69,9 @@ _LOCAL_STATE = re.compile(
 # A description of a kind (全县定点医院, 各合作银行) rather than a name.
 _DESCRIPTION = re.compile(r"^(全|各|所有|相关|有关|其他|一般|部分|多数)|定点|指定|合作|承办")
 _MAX_NAME = 16
+# Suffixes that are also kinds of shop or body (超市, 合作社): named only with a place, a placeholder or quotes.
+_WEAK_SUFFIXES = frozenset({"合作社", "供销社", "超市", "商场", "药店", "药房", "酒店", "宾馆", "饭店", "客栈", "书店", "驾校", "加油站"})
+_NAME_SIGNAL = re.compile(r"[某“”'\"A-Za-z]|[省市县区镇乡]|第[一二三四五六七八九十\d]")
 
 GOV_RE = re.compile(
     rf"(?:(?:[市区县省州旗镇乡]|国家|国务院|街道|自治区)[{_CJK}]{{0,10}}?(?:人民政府|政府|管理委员会|管委会|委员会|"
@@ -115,6 +119,8 @@ def find_orgs(text: str) -> list[Span]:
         start, name = _name_before(text, m.start())
         kind = _classify(name)
         if kind is None:
+            continue
+        if kind == "named" and m.group(0) in _WEAK_SUFFIXES and not _NAME_SIGNAL.search(name):
             continue
         if out and start < out[-1].end:  # 某集团有限公司: one organisation
             prev = out.pop()

@@ -21,7 +21,7 @@ import re
 
 import ahocorasick
 
-from .gazetteer import AMBIGUOUS_SHORT, names
+from .gazetteer import AMBIGUOUS_FULL, ambiguous_short, names
 from .spans import SentenceView, Span
 
 LOCAL_KINDS = frozenset({"admin", "town", "park", "deictic", "placeholder"})
@@ -57,7 +57,7 @@ _TAIL = re.compile(
     r"纳税|缴税|设立|落户|落地|企业|公司|本土|生产|制造|地方|片区|全域|一带|周边|自治)"
 )
 # Strong tails only, for short forms that are also ordinary words (公安 → 公安机关).
-_STRONG_TAIL = re.compile(r"(省|市|县|区|旗|境内|辖区|范围内|注册|纳税|以外|之外)")
+_STRONG_TAIL = re.compile(r"(省|市|县|区|旗|境内|辖区|范围内|行政区域|注册|纳税|以外|之外|内注册|内纳税|内设立)")
 # A short form after one of these and before a boundary is a place: 落户鼓楼, 注册在鼓楼的.
 _BEFORE = ("在", "于", "至", "到", "落户", "迁入", "迁至", "迁往", "入驻", "注册于", "落地", "属于", "来自")
 _BOUNDARY = re.compile(r"$|[,;:。、)(\s的和及与或等]")
@@ -65,7 +65,7 @@ _BOUNDARY = re.compile(r"$|[,;:。、)(\s的和及与或等]")
 _NAME = "[\u4e00-\u9fff]"
 _MARKER_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+[条款项章节])")
 # Towns and parks: a proper name of 2–8 characters before the suffix (乡镇/城镇 are kinds, not names).
-_TOWN = re.compile(rf"({_NAME}{{2,6}}?)(镇|乡|街道|苏木)(?![政长村府级])")
+_TOWN = re.compile(rf"({_NAME}{{2,6}}?)(?<![城乡村集小古])(镇|乡|街道|苏木)(?![政长村府级镇乡企])")
 _PARK = re.compile(
     rf"({_NAME}{{2,8}}?)(经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|产业园区|产业园|工业园区|工业园|"
     r"科技园|创业园|物流园|园区|保税区|综合保税区|自贸区|试验区|示范区|集聚区|功能区|新区|港区|小镇|合作区)"
@@ -83,7 +83,7 @@ def _automaton() -> ahocorasick.Automaton:
     a = ahocorasick.Automaton()
     n = names()
     for name, level in n.full.items():
-        a.add_word(name, (name, "admin", level, True))
+        a.add_word(name, (name, "admin", level, name not in AMBIGUOUS_FULL))
     for short, level in n.short.items():
         a.add_word(short, (short, "admin", level, False))
     for w in DEICTIC:
@@ -115,14 +115,14 @@ _OUTSIDE_TAIL = re.compile(r"(行政区域|行政区|区域|范围|辖区)?(以�
 # A place followed by a public body names the authority (本市司法行政部门, 属地管理部门), not where an
 # operator is.
 _AUTHORITY = re.compile(
-    r"(的)?(人民政府|政府|[^\s,;:。注册登记纳税设立企公司的内外]{0,6}?(主管部门|管理部门|行政部门|部门|机关|管理机构|委员会|"
+    r"(的)?(人民政府|政府|(?:(?!注册|登记|纳税|设立|企业|公司|的|内|外)[^\s,;:。]){0,6}?(主管部门|管理部门|行政部门|部门|机关|管理机构|委员会|"
     r"管委会|局|厅|办公室|法院|检察院|人大|政协|党委))"
 )
 
 
 def _short_is_place(text: str, start: int, end: int, form: str) -> bool:
     tail = text[end : end + 4]
-    if form in AMBIGUOUS_SHORT:
+    if form in ambiguous_short() or form in AMBIGUOUS_FULL:
         return _STRONG_TAIL.match(tail) is not None
     if _TAIL.match(tail):
         return True

@@ -109,7 +109,10 @@ class Matcher:
             depth = 0
             while idx is not None and depth < 2:
                 c = clauses[idx]
-                parts.append(text[c.start : c.end])
+                body = text[c.start : c.end].strip()
+                # a lead-in (总起句 ending in "：") or a heading governs its items; a whole article does not
+                if body.endswith(":") or (len(body) <= 30 and "。" not in body):
+                    parts.append(body)
                 idx = c.parent
                 depth += 1
         return "\n".join(reversed(parts))

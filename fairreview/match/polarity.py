@@ -30,10 +30,14 @@ _PLEDGE_RE = re.compile(r"(承诺|保证|承诺书|签订承诺|约定)[^,。;:]
 _RESET_RE = re.compile(r"但是|但|然而|除外|同时|另外|此外|并且要求|对于")
 # An adjunct that carries a ban over the comma into the next clause: 不得以……为由，/ 不得通过……方式，
 _INSTRUMENTAL_END = re.compile(
-    r"(为由|为名|名义|方式|手段|形式|为条件|等为条件|等方式|等手段|等形式|为借口|变相|滥用行政权力|滥用权力|利用职权|利用职务便利)$"
+    r"(为由|为名|名义|方式|手段|形式|为条件|等为条件|等方式|等手段|等形式|为借口|变相|滥用行政权力|滥用权力|利用职权|利用职务便利|"
+    r"违反[^,;]{0,20}规定|不同)$"
 )
 # "违反本条例规定，向企业摊派的，由……责令改正": the act before "的," is what the sentence penalises
-_PENALTY = re.compile(r"的,[^。;]{0,40}(责令|罚款|处分|追究|没收|予以警告|给予警告|依法处理|依法处罚|吊销|撤销|取缔)")
+_PENALTY = re.compile(
+    r"的(单位|个人|单位和个人|人员|企业|经营者)?,[^。;]{0,40}(责令|罚款|处分|追究|没收|予以警告|给予警告|依法处理|依法处罚|吊销|撤销|"
+    r"取缔|予以制止|应予制止|予以纠正|追回)"
+)
 _LAW_CITE = re.compile(r"《[^《》]{2,40}(法|条例|办法|规定|细则|决定|意见|通知)》(第[^,。;]{1,12}条)?[^。;]{0,6}(规定|明确|指出)")
 _QUOTE_OPEN = re.compile(r"(规定|明确|指出|提出|强调)[:,]?[“\"]")
 
@@ -45,9 +49,13 @@ class Polarity:
     kind: str = ""  # "ban" or "quote"
 
 
-def _last_ban(text: str, lo: int, hi: int, ban: re.Pattern[str]) -> re.Match[str] | None:
+def _last_ban(text: str, lo: int, hi: int, ban: re.Pattern[str], overlap: bool = True) -> re.Match[str] | None:
+    """The last ban cue that starts in [lo, hi); with ``overlap`` it may run into the matched words at hi
+    (不以 before 以…), without it (between matched words) it must end before them."""
     last = None
-    for m in ban.finditer(text, lo, hi):
+    for m in ban.finditer(text, lo, min(len(text), hi + 3) if overlap else hi):
+        if m.start() >= hi:
+            break
         if m.group(0) in ("不得", "不应", "不能") and _NOT_A_BAN.match(text, m.end()):
             continue
         if _PLEDGE_RE.search(text, max(lo, m.start() - 16), m.start()):
@@ -71,7 +79,7 @@ def polarity(view: SentenceView, head: int, ban: re.Pattern[str],
     ordered = sorted(parts)
     for (_, a, _), (b, _, _) in zip(ordered, ordered[1:], strict=False):
         if b > a and view.clause_index(a) == view.clause_index(b - 1):
-            m = _last_ban(text, a, b, ban)
+            m = _last_ban(text, a, b, ban, overlap=False)
             if m is not None:
                 return Polarity(True, m.group(0), "ban")
     # earlier clauses that end in an instrumental adjunct ("不得以…为由,") carry their ban into this one
