@@ -103,7 +103,7 @@ class Matcher:
             label = text[own.start : sentence.start].strip()
             tail = re.split(r"(?<=[。;:])", label)
             last = next((p for p in reversed(tail) if p.strip()), "")
-            if last and (len(last) <= 16 or last.rstrip().endswith(":")):
+            if last and (len(last) <= 30 or last.rstrip().endswith(":")):
                 parts.append(last)
             idx = own.parent
             depth = 0
