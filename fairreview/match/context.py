@@ -27,7 +27,9 @@ from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
 SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc")
-_SCORE = re.compile(r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分")
+_SCORE = re.compile(
+    r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分|打分|不得分|加分|扣分"
+)
 
 
 @dataclass(frozen=True)

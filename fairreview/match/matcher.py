@@ -101,8 +101,10 @@ class Matcher:
         own = clauses[sentence.clause] if 0 <= sentence.clause < len(clauses) else None
         if own is not None:
             label = text[own.start : sentence.start].strip()
-            tail = re.split(r"(?<=[。;:])", label)
-            last = next((p for p in reversed(tail) if p.strip()), "")
+            tail = [p for p in re.split(r"(?<=[。;:])", label) if p.strip()]
+            # labels ("资格要求：", "申报条件。") earlier in the clause, and the sentence just before
+            parts.extend(p for p in tail[:-1] if p.rstrip().endswith(":") and len(p) <= 40)
+            last = tail[-1] if tail else ""
             if last and (len(last) <= 30 or last.rstrip().endswith(":")):
                 parts.append(last)
             idx = own.parent
