@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from fairreview.concepts.spans import SentenceView
+from fairreview.match.lexicon import load
 from fairreview.match.polarity import polarity
 from fairreview.pipeline import Engine
 
+BAN = load().classes["restated_ban"].regex
 
-def _pol(sentence: str, word: str) -> bool:
-    return polarity(sentence, sentence.index(word)).negated
+
+def _pol(sentence: str, word: str, last: bool = False) -> bool:
+    head = sentence.rindex(word) if last else sentence.index(word)
+    return polarity(SentenceView(sentence), head, BAN).negated
 
 
 def test_no_points_is_not_a_ban() -> None:
@@ -34,8 +39,31 @@ def test_pledged_ban_is_the_restriction() -> None:
 
 def test_ban_in_an_earlier_sentence_does_not_carry_over() -> None:
     s = "经营者不得擅自停止经营。确需停止经营的,应当报主管部门同意"
-    assert not polarity(s, s.rindex("停止经营")).negated
-    assert polarity(s, s.index("停止经营")).negated
+    assert not _pol(s, "停止经营", last=True)
+    assert _pol(s, "停止经营")
+
+
+def test_ban_governs_its_own_comma_clause_only() -> None:
+    # an earlier 不得 does not negate a later 须 in another clause
+    assert not _pol("不得擅自改变用途,申报企业须在本区注册", "本区")
+    # a purpose clause is not a ban on what follows
+    assert not _pol("为避免无序投放,甲方不再引进其他品牌", "不再")
+    # an instrumental adjunct carries the ban over the comma
+    assert _pol("不得以备案为由,要求企业在本地设立分支机构", "本地")
+    assert _pol("行政机关不得滥用行政权力,限定他人购买其指定的经营者的商品", "其指定")
+
+
+def test_ban_between_the_matched_words_negates_them() -> None:
+    s = "准入条件不得与经济贡献挂钩"
+    view = SentenceView(s)
+    parts = ((0, 4, "准入条件"), (s.index("经济贡献"), s.index("经济贡献") + 4, "经济贡献"))
+    assert polarity(view, 0, BAN, parts).negated
+    assert not polarity(view, 0, BAN).negated
+
+
+def test_penalised_act_is_a_restated_ban() -> None:
+    assert _pol("违反本办法规定,向企业摊派的,由主管部门责令改正", "摊派")
+    assert not _pol("企业迁出的,收回已兑现的奖励资金", "迁出")
 
 
 def test_list_item_inherits_a_ban_from_its_lead_in() -> None:

@@ -37,8 +37,12 @@ _LEFT_STOPS = (
     "组织", "督促", "推荐", "统一", "一律", "均", "全部", "依托", "授权", "承办", "采购", "购买", "办理", "签订",
     "签署", "引导", "推动", "支持", "鼓励", "作为", "其中", "即", "如", "对接", "联合", "牵头", "会同", "配合",
     "入驻", "落户", "进入", "安排", "提供", "接受", "享受", "获得", "所属", "下属", "旗下", "或者", "以及", "及其", "或是",
-    "聘任", "聘请", "聘用", "组建", "牵头组建", "创办", "举办", "兴办", "设立", "成立",
+    "聘任", "聘请", "聘用", "组建", "牵头组建", "创办", "举办", "兴办", "设立", "成立", "授予", "赋予", "给予", "交付",
+    "不得", "禁止", "严禁", "不准", "不再", "不允许", "不能", "杜绝", "不予",
 )
+# single-character stops that are also the first character of common words (经营, 为民, 对外 …)
+_NOT_A_STOP = ("经营", "经济", "经销", "经纪", "经理", "经贸", "经开", "为民", "对外", "对口", "和平", "在线", "由于", "从事", "向阳",
+               "同仁", "等级", "的士", "将军", "是否", "与会", "及时", "或许", "给水", "让利")
 _LEFT_STOP_RE = re.compile("|".join(sorted(map(re.escape, _LEFT_STOPS), key=len, reverse=True)))
 # Generic words: a "name" made only of these is a kind (保险公司, 国有企业, 相关银行), not a name.
 _GENERIC = (
@@ -95,6 +99,8 @@ def _name_before(text: str, end: int) -> tuple[int, str]:
     # the name starts after the last stop word (由某某环境公司 → 某某环境公司); keep 某/甲 placeholders
     last = None
     for m in _LEFT_STOP_RE.finditer(name):
+        if len(m.group(0)) == 1 and name.startswith(_NOT_A_STOP, m.start()):
+            continue
         last = m
     if last is not None:
         lo += last.end()

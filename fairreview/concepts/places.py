@@ -111,6 +111,10 @@ _COMPOUND_BEFORE = {
     "省内": "节",
     "域外": "区领海水空",
 }
+# "本市/本区/本县…" inside 资本市场, 日本市场, 成本区间, 基本县情: the 本 belongs to the word before it
+_BEN_WORDS = "日根基成资样版文剧课账原范副脚标读书蓝底老血工股"
+for _d in ("本市", "本区", "本县", "本省", "本镇", "本乡", "本地", "本州", "本土", "本埠", "本地区"):
+    _COMPOUND_BEFORE[_d] = _BEN_WORDS
 # "本省行政区域外", "本市以外": the place marks the outside
 _OUTSIDE_TAIL = re.compile(r"(行政区域|行政区|区域|范围|辖区)?(以外|之外|外(?![资商贸籍国]))")
 # A place followed by a public body names the authority (本市司法行政部门, 属地管理部门), not where an

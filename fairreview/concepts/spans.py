@@ -80,6 +80,7 @@ class SentenceView:
     lead: str = ""  # the lead-in sentence(s) of the list the sentence is an item of ("下列条件：")
     doc: DocContext = field(default_factory=DocContext)
     providers: dict[str, Provider] = field(default_factory=dict, repr=False)
+    heading: str = ""  # the short heading of the section the sentence stands in (gates read it, exclusions don't)
     _spans: dict[str, list[Span]] = field(default_factory=dict, repr=False)
     _clauses: list[tuple[int, int]] | None = field(default=None, repr=False)
     _clause_starts: list[int] | None = field(default=None, repr=False)

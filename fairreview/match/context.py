@@ -26,7 +26,7 @@ from ..concepts.spans import SentenceView
 from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
-SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc")
+SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc", "personal")
 _SCORE = re.compile(
     r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分|打分|不得分|加分|扣分"
 )
@@ -63,6 +63,11 @@ def _window(view: SentenceView, hit: FrameHit, c: Constraint) -> tuple[int, int]
 def holds(c: Constraint, view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
     if c.scope == "doc":  # the kind of document: {doc: [regulation]}
         return any(a.kind == "literal" and view.doc.kind in a.terms for a in c.atoms)
+    if c.scope == "personal":
+        # the document is about individuals (购房补贴, 公积金 …) and the clause names no operator
+        return _in_text(c, view.doc.title, classes) and not (
+            occurrences_of(view, classes["operator"].regex) or classes["operator"].regex.search(view.lead or "")
+        )
     if c.scope in ("lead", "title"):
         outside = view.lead if c.scope == "lead" else view.doc.title
         return _in_text(c, outside, classes)
@@ -118,6 +123,10 @@ def _label_before(view: SentenceView, hit: FrameHit, cls: TermClass) -> bool:
     return False
 
 
+def _in_context(view: SentenceView, cls: TermClass) -> bool:
+    return any(t and cls.regex.search(t) for t in (view.lead, view.heading))
+
+
 def gate(name: str, view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
     text = view.text
     if name == "condition":
@@ -126,17 +135,17 @@ def gate(name: str, view: SentenceView, hit: FrameHit, classes: dict[str, TermCl
         lead_cls = classes["condition_lead"]
         if _class_in(view, classes["condition"], cs, hit.end, skip) or _class_in(view, lead_cls, cs, hit.start):
             return True
-        return bool(view.lead and lead_cls.regex.search(view.lead)) or _label_before(view, hit, lead_cls)
+        return _in_context(view, lead_cls) or _label_before(view, hit, lead_cls)
     if name in ("preference", "scoring"):
         if _SCORE.search(text):
             return True
         if name == "scoring":
             return False
         cls = classes["preference"]
-        return _class_in(view, cls, 0, len(text)) or bool(view.lead and cls.regex.search(view.lead))
+        return _class_in(view, cls, 0, len(text)) or _in_context(view, cls)
     if name == "benefit":
         cls = classes["benefit"]
-        return _class_in(view, cls, 0, len(text)) or bool(view.lead and cls.regex.search(view.lead))
+        return _class_in(view, cls, 0, len(text)) or _in_context(view, cls)
     if name == "definition":
         return _class_in(view, classes["definition"], 0, hit.start)
     raise ValueError(name)

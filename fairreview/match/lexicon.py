@@ -221,7 +221,7 @@ def _constraint(raw: Any, default: str, classes: dict[str, TermClass], file: str
     c = Constraint(scope, _atoms(value, classes, file, code, f"{fld}.{scope}"))
     if scope == "doc" and not all(a.kind == "literal" and set(a.terms) <= DOC_KINDS for a in c.atoms):
         raise LexiconError(file, code, fld, f"doc 范围的值应为文件类型：{' / '.join(sorted(DOC_KINDS))}")
-    if scope in ("lead", "title") and any(a.kind == "span" for a in c.atoms):
+    if scope in ("lead", "title", "personal") and any(a.kind == "span" for a in c.atoms):
         raise LexiconError(file, code, fld, f"{scope} 范围只能用词语和 $词类，不能用 @片段")
     return c
 

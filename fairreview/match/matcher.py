@@ -93,10 +93,13 @@ class Matcher:
 
     # -- context of a sentence ------------------------------------------------------------------------------
     @staticmethod
-    def lead_text(text: str, structure: Structure, sentence: Sentence) -> str:
-        """The lead-in of the sentence: the text of its enclosing clauses (总起句, headings) and, when the
-        sentence follows a short label in its own clause ("申报条件。"), that label."""
-        parts = []
+    def lead_text(text: str, structure: Structure, sentence: Sentence) -> tuple[str, str]:
+        """(lead-in, heading) of the sentence. The lead-in is the 总起句 of the list it is an item of ("申请人应
+        符合下列条件：") and the labels before it in its own clause ("申报条件。"); the heading is the short
+        title of the section it stands in ("二、支持企业做大做强"). Gates read both; exclusions read only the
+        lead-in, so that a section about 住房 does not silence a reward clause inside it."""
+        parts: list[str] = []
+        headings: list[str] = []
         clauses = structure.clauses
         own = clauses[sentence.clause] if 0 <= sentence.clause < len(clauses) else None
         if own is not None:
@@ -112,12 +115,15 @@ class Matcher:
             while idx is not None and depth < 2:
                 c = clauses[idx]
                 body = text[c.start : c.end].strip()
-                # a lead-in (总起句 ending in "：") or a heading governs its items; a whole article does not
-                if body.endswith(":") or (len(body) <= 30 and "。" not in body):
+                # a lead-in (总起句 ending in "：") governs its items, a short heading its section; a whole
+                # article does not
+                if body.endswith(":"):
                     parts.append(body)
+                elif len(body) <= 30 and "。" not in body:
+                    headings.append(body)
                 idx = c.parent
                 depth += 1
-        return "\n".join(reversed(parts))
+        return "\n".join(reversed(parts)), "\n".join(reversed(headings))
 
     @staticmethod
     def scope_text(text: str, structure: Structure, sentence: Sentence) -> str:
@@ -156,8 +162,9 @@ class Matcher:
             todo = self.candidates(hits)
             if not todo:
                 continue
-            lead = self.lead_text(text, structure, sent)
-            view = SentenceView(text[sent.start : sent.end], sent.start, dict(hits), lead, doc, self.providers)
+            lead, heading = self.lead_text(text, structure, sent)
+            view = SentenceView(text[sent.start : sent.end], sent.start, dict(hits), lead, doc, self.providers,
+                                heading=heading)
             lead_negated = bool(lead) and lead_in_polarity(lead).negated
             done: set[str] = set()
             clause_text: str | None = None

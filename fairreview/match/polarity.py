@@ -25,7 +25,7 @@ _NOT_A_BAN = re.compile(
     r"(低于|少于|超过|高于|晚于|早于|迟于|多于|小于|大于|短于|长于|分(?=$|[,;。:)(\s、]))"
 )
 # "须承诺5年内不得迁出" states what an operator must pledge: the ban is the restriction, not a restated one.
-_PLEDGE_RE = re.compile(r"(承诺|保证|承诺书|签订承诺|约定)[^,。;:]{0,12}$")
+_PLEDGE_RE = re.compile(r"(承诺|保证(?!金|保险|期)|承诺书|签订承诺)[^,。;:]{0,12}$")
 # Words after which an earlier ban no longer governs the rest of the clause.
 _RESET_RE = re.compile(r"但是|但|然而|除外|同时|另外|此外|并且要求|对于")
 # An adjunct that carries a ban over the comma into the next clause: 不得以……为由，/ 不得通过……方式，
