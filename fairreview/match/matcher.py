@@ -40,6 +40,7 @@ class _Compiled:
     rule: Rule
     pattern: Pattern
     index: int  # lexicon order
+    position: int  # the pattern's place in its rule: patterns are tried in the order they are written
     required: tuple[frozenset[str], ...]  # anchor sets after the trigger set
 
 
@@ -73,9 +74,9 @@ class Matcher:
         self.by_trigger: dict[str, list[_Compiled]] = defaultdict(list)
         terms: set[str] = set()
         for i, rule in enumerate(lexicon.rules):
-            for pat in rule.patterns:
+            for j, pat in enumerate(rule.patterns):
                 anchors = sorted(pat.anchors(self.classes), key=len)  # the smallest set is the best trigger
-                compiled = _Compiled(rule, pat, i, tuple(anchors[1:]))
+                compiled = _Compiled(rule, pat, i, j, tuple(anchors[1:]))
                 for t in anchors[0]:
                     self.by_trigger[t].append(compiled)
                 for a in anchors:
@@ -148,7 +149,7 @@ class Matcher:
                     continue
                 if all(not group.isdisjoint(present) for group in c.required):
                     out[id(c)] = c
-        return sorted(out.values(), key=lambda c: (c.index, c.rule.code))
+        return sorted(out.values(), key=lambda c: (c.index, c.position))
 
     def match(self, text: str, structure: Structure, doc: DocContext | None = None) -> list[Match]:
         sentences = structure.sentences
