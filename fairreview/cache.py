@@ -267,6 +267,10 @@ def to_data(value: Any) -> Any:
         return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [to_data(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(to_data(v) for v in value)
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: to_data(v) for k, v in value.items()}
     if value is None or isinstance(value, str | int):  # bool is an int
         return value
     raise TypeError(f"缓存无法保存 {type(value).__name__} 类型的值")
@@ -297,12 +301,8 @@ def from_data(tp: Any, data: Any) -> Any:
             return re.compile(data["pattern"], data["flags"])
         except (re.error, ValueError, TypeError, OverflowError) as exc:
             raise ShapeError(f"正则表达式无效：{exc}") from exc
-    if origin in (tuple, list):
-        args = typing.get_args(tp)
-        if not isinstance(data, list) or len(args) not in (1, 2) or (len(args) == 2 and args[1] is not Ellipsis):
-            raise ShapeError(f"应为列表（{tp}）")
-        items = [from_data(args[0], v) for v in data]
-        return tuple(items) if origin is tuple else items
+    if origin in (tuple, list, frozenset, dict):
+        return _from_container(tp, origin, typing.get_args(tp), data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         names = [f.name for f in dataclasses.fields(tp)]
         if not isinstance(data, dict) or set(data) != set(names):
@@ -316,6 +316,23 @@ def from_data(tp: Any, data: Any) -> Any:
     if tp is str and type(data) is str:
         return data
     raise ShapeError(f"应为 {getattr(tp, '__name__', tp)}，而不是 {type(data).__name__}")
+
+
+def _from_container(tp: Any, origin: Any, args: tuple[Any, ...], data: Any) -> Any:
+    if origin is dict:
+        if not isinstance(data, dict) or len(args) != 2 or args[0] is not str:
+            raise ShapeError(f"应为映射（{tp}）")
+        return {k: from_data(args[1], v) for k, v in data.items()}
+    if not isinstance(data, list):
+        raise ShapeError(f"应为列表（{tp}）")
+    if origin is tuple and len(args) >= 1 and args[-1] is not Ellipsis:  # a fixed-length tuple: tuple[str, int]
+        if len(data) != len(args):
+            raise ShapeError(f"应为 {len(args)} 项（{tp}）")
+        return tuple(from_data(a, v) for a, v in zip(args, data, strict=True))
+    if len(args) not in (1, 2):
+        raise ShapeError(f"不支持的类型 {tp}")
+    items = [from_data(args[0], v) for v in data]
+    return tuple(items) if origin is tuple else frozenset(items) if origin is frozenset else items
 
 
 def _document(data: Any, path: str, sha256: str) -> DocumentResult | None:

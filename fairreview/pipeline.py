@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .conclude import conclude, outline
-from .facts import extract_meta, superseded_findings
+from .facts import extract_meta  # also registers the facts' detectors (LG001)
+from .match import detectors
 from .match.lexicon import Lexicon, load
 from .match.matcher import Match, Matcher
 from .match.segmenter import SHIPPED_MODEL_DIR, Segmenter, default_segmenter_name, load_segmenter, model_id
@@ -77,6 +78,7 @@ class Engine:
         self.lexicon = base.select(list(self.settings.select), list(self.settings.ignore))
         self.segmenter_id = segmenter_id(self.settings)
         self.matcher = Matcher(self.lexicon, self._load_segmenter)
+        self._detector_rules = [r for r in self.lexicon.rules if r.detector]
 
     def _load_segmenter(self) -> Segmenter:
         name, model = segmenter_choice(self.settings)
@@ -111,7 +113,8 @@ class Engine:
         doc.meta = extract_meta(norm.text, structure.title)
         attach_precedents(doc.findings)  # display only: never adds, removes or changes a finding
         cfg = self.settings
-        doc.findings.extend(superseded_findings(text, norm, structure, cfg.select, cfg.ignore, cfg.as_of))
+        for rule in self._detector_rules:  # whole-document checks (LG001), selected like every rule
+            doc.findings.extend(detectors.run(rule, text, norm, structure, cfg.as_of))
         doc.outline = outline(structure)
         for f in doc.findings:
             f.line, f.column = line_and_column(text, f.start)

@@ -49,22 +49,23 @@ class Finding:
         return f"{self.kind} {self.where}: {self.what}  ({self.detail})"
 
 
+def _class_words(lexicon) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    for name, cls in lexicon.classes.items():
+        yield from ((f"${name}", t) for t in cls.terms)
+        yield from ((f"${name}", run) for p in cls.patterns for run in CJK_RUN.findall(p))
+
+
+def _rule_words(lexicon) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    for rule in lexicon.rules:
+        yield from ((rule.code, t) for t in rule.terms())
+        regexes = [c.regex.pattern for pat in rule.patterns for c in (*pat.with_, *pat.unless) if c.regex is not None]
+        yield from ((rule.code, run) for r in regexes for run in CJK_RUN.findall(r))
+
+
 def lexicon_words(lexicon) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """(where, word) for every literal word the lexicons contain."""
-    for name, cls in lexicon.classes.items():
-        for t in cls.terms:
-            yield f"${name}", t
-        for p in cls.patterns:
-            for run in CJK_RUN.findall(p):
-                yield f"${name}", run
-    for rule in lexicon.rules:
-        for t in rule.terms():
-            yield rule.code, t
-        for pat in rule.patterns:
-            for c in (*pat.with_, *pat.unless):
-                if c.regex is not None:
-                    for run in CJK_RUN.findall(c.regex.pattern):
-                        yield rule.code, run
+    yield from _class_words(lexicon)
+    yield from _rule_words(lexicon)
 
 
 def audit(lexicon, dev: list[str], reference: str, legal: str, containment: float,  # type: ignore[no-untyped-def]

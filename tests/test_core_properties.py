@@ -111,7 +111,7 @@ def _check_negation(code: str, sentence: str, prefix: str) -> None:
         negated = text[:pos] + "不得" + text[pos:]
         # the same words (now two characters later) must no longer fire; another part of the sentence may
         after = [g for g in _scan(negated).findings if g.rule == code and g.flags()]
-        assert not any(g.extra["trigger_start"] == pos + 2 for g in after), (negated, after)
+        assert not any(g.trigger_start == pos + 2 for g in after), (negated, after)
 
 
 @pytest.mark.parametrize(("code", "sentence"), EXAMPLES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(EXAMPLES)])

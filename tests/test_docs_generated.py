@@ -77,13 +77,26 @@ def test_coverage_lists_uncited_provisions_as_gaps(gen: ModuleType) -> None:
         assert f"| `{pid}` " in text and "**缺口**" in text
 
 
-def test_hand_written_family_page_is_left_alone(gen: ModuleType, tmp_path: Path) -> None:
-    """docs/rules/LG.md documents a rule outside the YAML: never generated, never reported stale."""
+def test_stale_pages_are_only_generated_ones(gen: ModuleType, tmp_path: Path) -> None:
+    """A generated page the YAML no longer produces is stale; a hand-written page never is. LG (a detector
+    rule) is generated like every other family."""
     rules = tmp_path / "docs" / "rules"
     rules.mkdir(parents=True)
     (rules / "LG.md").write_text(gen.MARKER + "\n# LG\n", encoding="utf-8")
     (rules / "OLD.md").write_text(gen.MARKER + "\n# OLD\n", encoding="utf-8")
     (rules / "notes.md").write_text("# hand-written\n", encoding="utf-8")
     pages = gen.generate()
-    assert Path("docs/rules/LG.md") not in pages
+    assert "检测器 `superseded-citation`" in pages[Path("docs/rules/LG.md")]
     assert [p.name for p in gen.stale(pages, tmp_path)] == ["OLD.md"]
+
+
+def test_classes_page_lists_each_class_with_its_rules(gen: ModuleType) -> None:
+    lex = load()
+    page = gen.generate(lex)[Path("docs/classes.md")]
+    for name, cls in lex.classes.items():
+        assert f"## ${name}\n\n{cls.title}" in page
+    # a class a rule's frame uses links back to that rule
+    me101 = lex.by_code()["ME101"]
+    assert "approval" in me101.class_names()
+    section = page.split("## $approval\n", 1)[1].split("\n## ", 1)[0]
+    assert "[ME101](rules/ME.md#me101)" in section

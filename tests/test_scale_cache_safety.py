@@ -368,7 +368,7 @@ def test_gbk_byte_file_names_scan_with_the_cache(tmp_path: Path) -> None:
     with Runner(Settings(as_of=AS_OF), cache_dir=cache) as runner:
         report = runner.scan([str(folder)], jobs=1)
     assert sorted(os.fsencode(Path(d.path).name) for d in report.documents) == sorted(names)
-    assert sorted(d.verdict for d in report.documents) == ["expired", "retain"]
+    assert sorted(d.verdict for d in report.documents) == ["amend", "expired"]  # 限定本地注册的企业参加投标
     # a lexicon folder with such a name is fingerprinted too
     lex = os.fsdecode(os.path.join(os.fsencode(tmp_path), "词库".encode("gbk")))
     os.mkdir(lex)
@@ -404,7 +404,8 @@ def test_the_lexicon_round_trips_as_json() -> None:
     data = json.loads(json.dumps(to_data(lexicon), ensure_ascii=False))
     again = from_data(Lexicon, data)
     assert again == lexicon
-    assert any(p.regex is not None for r in again.rules for p in r.patterns)
+    assert any(c.regex is not None for r in again.rules for p in r.patterns for c in (*p.with_, *p.unless))
+    assert again.classes == lexicon.classes and again.classes["condition"].regex.pattern
 
 
 def _mutations(data: Any, path: tuple[Any, ...] = ()) -> Any:

@@ -7,9 +7,8 @@ import sys
 
 import click
 
-from ..facts import citations
 from ..match.lexicon import LexiconError, load
-from ..report.rule_page import LG001, rule_page
+from ..report.rule_page import rule_page
 from ..report.style import terminal_width
 from ..report.text_width import fit
 from ..settings import Settings
@@ -28,7 +27,6 @@ def rule_command(code: str, settings: Settings) -> None:
         rules = load(list(settings.lexicon_dirs)).by_code()
     except LexiconError as exc:
         fail(str(exc))
-    rules.setdefault(citations.CODE, LG001)
     rule = rules.get(wanted)
     if rule is None:
         near = sorted(c for c in rules if c.startswith(wanted[:2]))[:8]

@@ -62,7 +62,7 @@ def _compile(terms: tuple[str, ...], patterns: tuple[str, ...] = (), excepts: tu
     return re.compile("|".join(parts)) if parts else re.compile("(?!)")
 
 
-def make_class(name: str, terms: list[str] | tuple[str, ...], title: str = "", notes: str = "",
+def make_class(name: str, terms: list[str] | tuple[str, ...], title: str = "", *, notes: str = "",
                source: str = "", patterns: list[str] | tuple[str, ...] = (),
                excepts: list[str] | tuple[str, ...] = ()) -> TermClass:
     uniq = tuple(sorted({normalize_term(t) for t in terms if t}, key=lambda t: (-len(t), t)))
@@ -71,7 +71,10 @@ def make_class(name: str, terms: list[str] | tuple[str, ...], title: str = "", n
     return TermClass(name, title or name, uniq, notes, source, pats, exc, _compile(uniq, pats, exc))
 
 
-def load_classes(path: Path) -> dict[str, TermClass]:
+_KEYS = {"title", "terms", "patterns", "except", "include", "notes"}
+
+
+def _read(path: Path) -> dict[str, Any]:
     file = str(path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
@@ -81,7 +84,34 @@ def load_classes(path: Path) -> dict[str, TermClass]:
         raise ClassError(file, None, f"YAML 语法错误：{exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("classes"), dict):
         raise ClassError(file, None, "文件应为映射，并含有 classes 映射")
-    raw: dict[str, Any] = data["classes"]
+    classes: dict[str, Any] = data["classes"]
+    return classes
+
+
+def _check_entry(file: str, name: str, entry: Any) -> dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise ClassError(file, name, "未定义，或不是映射（title/terms/include）")
+    if not NAME_RE.match(name):
+        raise ClassError(file, name, "名称应为小写字母、数字和下划线，如 register")
+    unknown = set(entry) - _KEYS
+    if unknown:
+        raise ClassError(file, name, f"未知的键：{', '.join(sorted(unknown))}")
+    terms = entry.get("terms") or []
+    if not isinstance(terms, list) or not all(isinstance(t, str | int) and str(t).strip() for t in terms):
+        raise ClassError(file, name, "terms 应为非空字符串列表")
+    for p in entry.get("patterns") or []:
+        try:
+            re.compile(str(p))
+        except re.error as exc:
+            raise ClassError(file, name, f"正则表达式无效：{p!r}：{exc}") from exc
+    if not str(entry.get("title") or "").strip():
+        raise ClassError(file, name, "缺少 title（中文名称）")
+    return entry
+
+
+def load_classes(path: Path) -> dict[str, TermClass]:
+    file = str(path)
+    raw = _read(path)
     out: dict[str, TermClass] = {}
 
     def build(name: str, stack: tuple[str, ...] = ()) -> TermClass:
@@ -89,36 +119,19 @@ def load_classes(path: Path) -> dict[str, TermClass]:
             return out[name]
         if name in stack:
             raise ClassError(file, name, f"include 循环：{' → '.join((*stack, name))}")
-        entry = raw.get(name)
-        if not isinstance(entry, dict):
-            raise ClassError(file, name, "未定义，或不是映射（title/terms/include）")
-        if not NAME_RE.match(name):
-            raise ClassError(file, name, "名称应为小写字母、数字和下划线，如 register")
-        unknown = set(entry) - {"title", "terms", "patterns", "except", "include", "notes"}
-        if unknown:
-            raise ClassError(file, name, f"未知的键：{', '.join(sorted(unknown))}")
-        terms = entry.get("terms") or []
-        if not isinstance(terms, list) or not all(isinstance(t, str | int) and str(t).strip() for t in terms):
-            raise ClassError(file, name, "terms 应为非空字符串列表")
-        merged = [str(t).strip() for t in terms]
+        entry = _check_entry(file, name, raw.get(name))
+        terms = [str(t).strip() for t in entry.get("terms") or []]
         pats = [str(p) for p in entry.get("patterns") or []]
         excepts = [str(e) for e in entry.get("except") or []]
-        for p in pats:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ClassError(file, name, f"正则表达式无效：{p!r}：{exc}") from exc
         for inc in entry.get("include") or []:
             included = build(str(inc), (*stack, name))
-            merged.extend(included.terms)
+            terms.extend(included.terms)
             pats.extend(included.patterns)
             excepts.extend(included.excepts)
-        if not merged and not pats:
+        if not terms and not pats:
             raise ClassError(file, name, "至少需要一个词（terms 或 include）")
-        title = str(entry.get("title") or "").strip()
-        if not title:
-            raise ClassError(file, name, "缺少 title（中文名称）")
-        out[name] = make_class(name, merged, title, str(entry.get("notes") or "").strip(), file, pats, excepts)
+        out[name] = make_class(name, terms, str(entry["title"]).strip(), notes=str(entry.get("notes") or "").strip(),
+                               source=file, patterns=pats, excepts=excepts)
         return out[name]
 
     for name in raw:

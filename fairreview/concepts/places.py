@@ -145,7 +145,7 @@ def _longest_leftmost(found: list[Span]) -> list[Span]:
     return out
 
 
-def find_places(text: str) -> list[Span]:
+def _gazetteer_places(text: str) -> list[Span]:
     found: list[Span] = []
     for end, (form, kind, _level, strong) in _automaton().iter(text):
         start = end - len(form) + 1
@@ -154,8 +154,12 @@ def find_places(text: str) -> list[Span]:
         if start > 0 and text[start - 1] in _COMPOUND_BEFORE.get(form, ""):
             continue
         found.append(Span(start, end + 1, "PLACE", kind, form))
-    for m in PLACEHOLDER.finditer(text):
-        found.append(Span(m.start(), m.end(), "PLACE", "placeholder", m.group(0)))
+    return found
+
+
+def _named_places(text: str) -> list[Span]:
+    """Towns and parks by their suffix, with the proper name before it (a bare 高新区 is the document's own)."""
+    found = [Span(m.start(), m.end(), "PLACE", "placeholder", m.group(0)) for m in PLACEHOLDER.finditer(text)]
     for rx, kind in ((_TOWN, "town"), (_PARK, "park")):
         for m in rx.finditer(text):
             name = _MARKER_PREFIX.sub("", m.group(1))
@@ -163,14 +167,24 @@ def find_places(text: str) -> list[Span]:
             if cut:
                 name = name[cut.end() :]
             if len(name) < 2 or _GENERIC_NAME.match(name):
-                if kind == "park":  # "落户高新区": the document's own park
+                if kind == "park":
                     found.append(Span(m.start(2), m.end(), "PLACE", "park", m.group(2)))
                 continue
             start = m.end(1) - len(name)
             found.append(Span(start, m.end(), "PLACE", kind, text[start : m.end()]))
-    for i, ch in enumerate(text):
-        if ch in ABBREVIATIONS and text[max(0, i - 2) : i].endswith(_ABBR_BEFORE) and _ABBR_AFTER.match(text, i + 1):
-            found.append(Span(i, i + 1, "PLACE", "admin", ch))
+    return found
+
+
+def _abbreviations(text: str) -> list[Span]:
+    return [
+        Span(i, i + 1, "PLACE", "admin", ch)
+        for i, ch in enumerate(text)
+        if ch in ABBREVIATIONS and text[max(0, i - 2) : i].endswith(_ABBR_BEFORE) and _ABBR_AFTER.match(text, i + 1)
+    ]
+
+
+def find_places(text: str) -> list[Span]:
+    found = _gazetteer_places(text) + _named_places(text) + _abbreviations(text)
     spans = _join_national(text, _longest_leftmost(found))
     return [_as_authority(text, s) for s in spans]
 

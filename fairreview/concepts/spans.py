@@ -56,6 +56,7 @@ def comma_clauses(text: str) -> list[tuple[int, int]]:
 
 #: What a document is: a 地方性法规 may set licences and filing by law; an agreement names its parties.
 DOC_KINDS = frozenset({"policy", "regulation", "agreement", "procurement"})
+DOC_KINDS_ZH = {"policy": "政策文件", "regulation": "法规、规章", "agreement": "协议、合同", "procurement": "招标、采购文件"}
 
 
 @dataclass

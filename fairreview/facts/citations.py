@@ -15,12 +15,17 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from ..legal import superseded
+from ..match import detectors
 from ..model import Finding, Structure, SupersededLaw
 from ..read.normalize import Normalized
+
+if TYPE_CHECKING:
+    from ..match.lexicon import Rule
 
 CODE = "LG001"
 TITLE = "引用已废止/被替代的依据"
@@ -154,13 +159,6 @@ def _locate(structure: Structure, start: int) -> tuple[int, int, str, int | None
     return start, start, "正文", None
 
 
-def enabled(select: tuple[str, ...] | list[str] = (), ignore: tuple[str, ...] | list[str] = ()) -> bool:
-    """Like the lexicon's --select/--ignore prefixes (LG001 is not a lexicon rule)."""
-    sel = [s.upper() for s in select if s]
-    ign = [s.upper() for s in ignore if s]
-    return (not sel or any(CODE.startswith(s) for s in sel)) and not any(CODE.startswith(s) for s in ign)
-
-
 def find_citations(text: str) -> list[tuple[int, int, str, Entry, int | None]]:
     """(start, end, cited title, entry, version year) for every superseded citation in normalised text."""
     _, numbers = catalogue()
@@ -182,13 +180,20 @@ def find_citations(text: str) -> list[tuple[int, int, str, Entry, int | None]]:
     return sorted(out, key=lambda c: c[0])
 
 
-def superseded_findings(text: str, norm: Normalized, structure: Structure,
-                        select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+@detectors.register("superseded-citation")
+def superseded_detector(rule: Rule, text: str, norm: Normalized, structure: Structure,
                         as_of: str | None = None) -> list[Finding]:
-    """LG001 findings for one document: ``text`` is the extracted text, ``norm`` its normalised view.
-    A repeal that takes effect after ``as_of`` (the review date) is not reported yet."""
-    if not enabled(select, ignore):
-        return []
+    """The findings of a ``detector: superseded-citation`` rule (LG001 in lexicons/legality.yaml)."""
+    return superseded_findings(text, norm, structure, as_of=as_of, rule=rule)
+
+
+def superseded_findings(text: str, norm: Normalized, structure: Structure, as_of: str | None = None,
+                        rule: Rule | None = None) -> list[Finding]:
+    """Superseded-citation findings for one document: ``text`` is the extracted text, ``norm`` its normalised
+    view. A repeal that takes effect after ``as_of`` (the review date) is not reported yet."""
+    code, name, title = (rule.code, rule.name, rule.title) if rule else (CODE, NAME, TITLE)
+    severity = rule.severity if rule else "warning"
+    provisions = list(rule.provisions) if rule else []
     findings: list[Finding] = []
     seen: set[tuple[str, int]] = set()
     for start, end, cited, entry, year in find_citations(norm.text):
@@ -205,10 +210,10 @@ def superseded_findings(text: str, norm: Normalized, structure: Structure,
         a, b = norm.span(s_start, s_end) if s_end > s_start else norm.span(start, end)
         message, suggestion = _message(cited, entry, year)
         findings.append(Finding(
-            rule=CODE,
-            name=NAME,
-            provisions=[],  # no fair-competition provision applies: this is a legality-of-basis check
-            severity="warning",
+            rule=code,
+            name=name,
+            provisions=provisions,  # OBE-63 (the legality of the basis), never a fair-competition article
+            severity=severity,
             location=location,
             start=a,
             end=b,
@@ -216,7 +221,7 @@ def superseded_findings(text: str, norm: Normalized, structure: Structure,
             evidence=[norm.text[start:end]],
             message=message,
             suggestion=suggestion,
-            title=TITLE,
+            title=title,
             clause=None,  # an outdated citation calls for 修改, never counts toward 废止 by clause share
             sentence_clause=clause,
             trigger_start=norm.offsets[start],

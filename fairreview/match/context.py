@@ -27,6 +27,28 @@ from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
 SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc", "personal")
+
+#: What each gate and scope means, in the words of the rule pages and `fairreview rule CODE`.
+GATE_ZH = {
+    "condition": "作为条件、资格或义务提出（同一分句有“须、应当、限于、方可”等，或在“申报条件”等引导语下）",
+    "preference": "作为优先、加分或倾斜（句中或引导语中有“优先、加分、倾斜”等，或是评分条款）",
+    "benefit": "与奖励、补贴、优惠相连（句中或引导语中有“奖励、补贴、给予”等）",
+    "definition": "界定适用对象（之前有“所称、是指、适用于”等）",
+    "scoring": "是评分条款（“得X分、加分、扣分”等）",
+}
+SCOPE_ZH = {
+    "clause": "同一分句（逗号之间）",
+    "sentence": "同一句",
+    "lead": "列举项的引导语",
+    "item": "同一列举项或其引导语",
+    "near": "前后{n}字内",
+    "before": "之前{n}字内",
+    "after": "之后{n}字内",
+    "title": "文件标题",
+    "doc": "文件类型",
+    "personal": "面向个人的文件（标题中）且句中没有经营者",
+}
+assert set(GATE_ZH) == set(GATES) and set(SCOPE_ZH) == set(SCOPES)
 _SCORE = re.compile(
     r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分|打分|不得分|加分|扣分"
 )
@@ -117,35 +139,44 @@ def _class_in(view: SentenceView, cls: TermClass, lo: int, hi: int, skip: tuple[
 def _label_before(view: SentenceView, hit: FrameHit, cls: TermClass) -> bool:
     """An earlier short clause of the sentence is a label such as "申报条件" / "准入条件:"."""
     idx = view.clause_index(hit.start)
-    for a, b in view.clauses[:idx]:
-        if b - a <= 14 and cls.regex.search(view.text, a, b):
-            return True
-    return False
+    return any(b - a <= 14 and cls.regex.search(view.text, a, b) for a, b in view.clauses[:idx])
 
 
 def _in_context(view: SentenceView, cls: TermClass) -> bool:
     return any(t and cls.regex.search(t) for t in (view.lead, view.heading))
 
 
+def _condition(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    cs, _ = view.clause_at(hit.start)
+    skip = tuple((s, e) for s, e, _ in hit.parts)
+    lead_cls = classes["condition_lead"]
+    if _class_in(view, classes["condition"], cs, hit.end, skip) or _class_in(view, lead_cls, cs, hit.start):
+        return True
+    return _in_context(view, lead_cls) or _label_before(view, hit, lead_cls)
+
+
+def _scoring(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    return _SCORE.search(view.text) is not None
+
+
+def _preference(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    cls = classes["preference"]
+    return _scoring(view, hit, classes) or _class_in(view, cls, 0, len(view.text)) or _in_context(view, cls)
+
+
+def _benefit(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    cls = classes["benefit"]
+    return _class_in(view, cls, 0, len(view.text)) or _in_context(view, cls)
+
+
+def _definition(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
+    return _class_in(view, classes["definition"], 0, hit.start)
+
+
+_GATES = {"condition": _condition, "preference": _preference, "benefit": _benefit, "definition": _definition,
+          "scoring": _scoring}
+assert set(_GATES) == set(GATES)
+
+
 def gate(name: str, view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
-    text = view.text
-    if name == "condition":
-        cs, _ = view.clause_at(hit.start)
-        skip = tuple((s, e) for s, e, _ in hit.parts)
-        lead_cls = classes["condition_lead"]
-        if _class_in(view, classes["condition"], cs, hit.end, skip) or _class_in(view, lead_cls, cs, hit.start):
-            return True
-        return _in_context(view, lead_cls) or _label_before(view, hit, lead_cls)
-    if name in ("preference", "scoring"):
-        if _SCORE.search(text):
-            return True
-        if name == "scoring":
-            return False
-        cls = classes["preference"]
-        return _class_in(view, cls, 0, len(text)) or _in_context(view, cls)
-    if name == "benefit":
-        cls = classes["benefit"]
-        return _class_in(view, cls, 0, len(text)) or _in_context(view, cls)
-    if name == "definition":
-        return _class_in(view, classes["definition"], 0, hit.start)
-    raise ValueError(name)
+    return _GATES[name](view, hit, classes)

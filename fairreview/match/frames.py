@@ -127,14 +127,33 @@ def _literal(token: str) -> Atom:
     return Atom("literal", terms=terms, regex=re.compile("|".join(map(re.escape, terms))))
 
 
-def parse_atom(token: str, classes: dict[str, TermClass]) -> Atom:
+def _span_atom(label: str, neg: str | None, kinds: str | None) -> Atom:
+    if label not in LABELS:
+        raise FrameError(f"未知的片段标签 @{label}（可用：{', '.join(LABELS)}）")
+    kind_set: frozenset[str] | None = None
+    if kinds:
+        expanded: set[str] = set()
+        for k in kinds.split(","):
+            expanded |= KIND_ALIASES.get(k, {k})
+        kind_set = frozenset(expanded)
+    return Atom("span", name=label, kinds=kind_set, exclude_kinds=bool(neg))
+
+
+def _alternatives(token: str) -> list[str] | None:
+    """The parts of ``(a|b)`` or of ``$x|词`` (a choice that holds a class or span), else None."""
     if token.startswith("(") and token.endswith(")") and len(token) > 2:
-        parts = _split_alternatives(token[1:-1])
+        return _split_alternatives(token[1:-1])
+    if "|" in token and not token.startswith("'") and any(p[:1] in "$@(" for p in _split_alternatives(token)):
+        return _split_alternatives(token)
+    return None
+
+
+def parse_atom(token: str, classes: dict[str, TermClass]) -> Atom:
+    parts = _alternatives(token)
+    if parts is not None:
         if any(p[:1] in "$@(" for p in parts):
             return Atom("alt", alts=tuple(parse_atom(p, classes) for p in parts))
         return _literal("|".join(parts))
-    if "|" in token and not token.startswith("'") and any(p[:1] in "$@(" for p in _split_alternatives(token)):
-        return Atom("alt", alts=tuple(parse_atom(p, classes) for p in _split_alternatives(token)))
     m = _CLASS.match(token)
     if m:
         if m.group(1) not in classes:
@@ -142,16 +161,7 @@ def parse_atom(token: str, classes: dict[str, TermClass]) -> Atom:
         return Atom("class", name=m.group(1))
     m = _SPAN.match(token)
     if m:
-        label, neg, kinds = m.groups()
-        if label not in LABELS:
-            raise FrameError(f"未知的片段标签 @{label}（可用：{', '.join(LABELS)}）")
-        kind_set: frozenset[str] | None = None
-        if kinds:
-            expanded: set[str] = set()
-            for k in kinds.split(","):
-                expanded |= KIND_ALIASES.get(k, {k})
-            kind_set = frozenset(expanded)
-        return Atom("span", name=label, kinds=kind_set, exclude_kinds=bool(neg))
+        return _span_atom(*m.groups())
     if token.startswith(("$", "@")):
         raise FrameError(f"无法识别的元素：{token!r}")
     return _literal(token)
@@ -275,11 +285,8 @@ def _extend(frame: Frame, view: SentenceView, occ: list[list[tuple[int, int, str
         s, e, _ = cand
         if any(not (e <= a or s >= b) for a, b, _ in parts):  # atoms do not overlap
             continue
-        if op == "..":
-            ok = pe <= s <= pe + n
-        else:
-            ok = (pe <= s <= pe + n) or (ps - n <= e <= ps)
-        if not ok:
+        after = pe <= s <= pe + n
+        if not (after if op == ".." else after or ps - n <= e <= ps):
             continue
         if not frame.cross and (view.clause_index(s) != clause or view.clause_index(max(s, e - 1)) != clause):
             continue

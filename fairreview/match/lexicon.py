@@ -22,10 +22,11 @@ from typing import Any
 import yaml
 
 from ..concepts.classes import ClassError, TermClass, load_classes
+from ..concepts.spans import DOC_KINDS
 from ..legal import provisions
 from ..model import SEVERITIES
 from ..read.normalize import normalize_term
-from ..concepts.spans import DOC_KINDS
+from . import detectors
 from .context import GATES, SCOPES, Constraint
 from .frames import Atom, Frame, FrameError, parse_atom, parse_frame
 
@@ -95,6 +96,7 @@ class Rule:
     family_title: str = ""
     source: str = ""
     notes: str = ""
+    detector: str = ""  # a whole-document check (match/detectors.py) instead of patterns
 
     def terms(self) -> set[str]:
         """Every literal word of the rule (its own words, not those of the classes it uses)."""
@@ -218,6 +220,11 @@ def _constraint(raw: Any, default: str, classes: dict[str, TermClass], file: str
             if not isinstance(n, int) or isinstance(n, bool) or n < 0 or set(raw) - {scope, "any"}:
                 raise LexiconError(file, code, fld, f"{{{scope}: N, any: [...]}}，N 为非负整数")
             return Constraint(scope, _atoms(raw.get("any"), classes, file, code, fld + ".any"), n)
+    return _scoped_constraint(raw, classes, file, code, fld)
+
+
+def _scoped_constraint(raw: dict[str, Any], classes: dict[str, TermClass], file: str, code: str,
+                       fld: str) -> Constraint:
     if len(raw) != 1 or next(iter(raw)) not in SCOPES:
         raise LexiconError(file, code, fld, f"范围应为 {' / '.join(SCOPES)} 之一")
     scope, value = next(iter(raw.items()))
@@ -273,6 +280,27 @@ def _frame_pattern(raw: dict[str, Any], classes: dict[str, TermClass], file: str
     return pat
 
 
+def _legacy_steps(raw: dict[str, Any], file: str, code: str, fld: str) -> tuple[tuple[str, ...], ...]:
+    if "any" in raw:
+        return (_terms(raw["any"], file, code, fld + ".any"),)
+    return _groups(raw["seq"], file, code, fld + ".seq")
+
+
+def _legacy_constraints(raw: dict[str, Any], wide: str, window: int | None, scope: str, *, file: str, code: str,
+                        fld: str) -> tuple[list[Constraint], list[Constraint]]:
+    with_: list[Constraint] = []
+    for group in _groups(raw["all"], file, code, fld + ".all") if "all" in raw else ():
+        near = window is not None and scope == "sentence"
+        with_.append(Constraint("near", (_literal_atom(group),), window or 0) if near
+                     else Constraint(wide, (_literal_atom(group),)))
+    if raw.get("regex") is not None:
+        with_.append(Constraint(wide, regex=_regex(raw["regex"], file, code, fld + ".regex")))
+    unless = []
+    if "not" in raw:
+        unless.append(Constraint(wide, (_literal_atom(_terms(raw["not"], file, code, fld + ".not")),)))
+    return with_, unless
+
+
 def _legacy_pattern(raw: dict[str, Any], classes: dict[str, TermClass], file: str, code: str, fld: str) -> Pattern:
     """The first lexicon syntax: any/seq/all/not/regex, read over the whole sentence (or clause)."""
     if "any" not in raw and "seq" not in raw:
@@ -280,29 +308,15 @@ def _legacy_pattern(raw: dict[str, Any], classes: dict[str, TermClass], file: st
     scope = raw.get("scope", "sentence")
     if scope not in ("sentence", "clause"):
         raise LexiconError(file, code, fld + ".scope", f"应为 sentence / clause，而不是 {scope!r}")
-    wide = "sentence" if scope == "sentence" else "item"
-    gap = raw.get("gap", 10)
-    window = raw.get("window")
+    gap, window = raw.get("gap", 10), raw.get("window")
     for name, val in (("gap", gap), ("window", window)):
         if val is not None and (not isinstance(val, int) or isinstance(val, bool) or val < 0):
             raise LexiconError(file, code, f"{fld}.{name}", "应为非负整数")
-    if "any" in raw:
-        steps: tuple[tuple[str, ...], ...] = (_terms(raw["any"], file, code, fld + ".any"),)
-    else:
-        steps = _groups(raw["seq"], file, code, fld + ".seq")
+    steps = _legacy_steps(raw, file, code, fld)
     atoms = tuple(_literal_atom(s) for s in steps)
     frame = Frame(" ..".join("|".join(s) for s in steps), atoms, tuple(("..", gap) for _ in atoms[1:]), cross=True)
-    with_: list[Constraint] = []
-    for group in _groups(raw["all"], file, code, fld + ".all") if "all" in raw else ():
-        if window is not None and scope == "sentence":
-            with_.append(Constraint("near", (_literal_atom(group),), window))
-        else:
-            with_.append(Constraint(wide, (_literal_atom(group),)))
-    if raw.get("regex") is not None:
-        with_.append(Constraint(wide, regex=_regex(raw["regex"], file, code, fld + ".regex")))
-    unless = []
-    if "not" in raw:
-        unless.append(Constraint(wide, (_literal_atom(_terms(raw["not"], file, code, fld + ".not")),)))
+    wide = "sentence" if scope == "sentence" else "item"
+    with_, unless = _legacy_constraints(raw, wide, window, scope, file=file, code=code, fld=fld)
     pat = Pattern(frame, (), tuple(with_), tuple(unless), None, bool(raw.get("word", False)), None, frame.source)
     if not pat.anchors(classes):
         raise LexiconError(file, code, fld, "触发词必须至少两个字（单字会让几乎每句话都成为候选句）")
@@ -311,7 +325,7 @@ def _legacy_pattern(raw: dict[str, Any], classes: dict[str, TermClass], file: st
 
 _RULE_KEYS = {
     "code", "name", "title", "provisions", "severity", "message", "suggestion", "pattern", "patterns",
-    "exceptions", "negation", "examples", "notes",
+    "exceptions", "negation", "examples", "notes", "detector",
 }
 
 
@@ -341,6 +355,20 @@ def _examples(raw: Any, file: str, code: str) -> tuple[list[str], list[str]]:
     return viol, comp
 
 
+def _rule_patterns(raw: dict[str, Any], classes: dict[str, TermClass], file: str, code: str,
+                   detector: str) -> tuple[Pattern, ...]:
+    if detector:
+        if detector not in detectors.NAMES:
+            raise LexiconError(file, code, "detector", f"未知的检测器 {detector!r}（可用：{', '.join(sorted(detectors.NAMES))}）")
+        if "patterns" in raw or "pattern" in raw:
+            raise LexiconError(file, code, "detector", "detector 规则不写 patterns")
+        return ()
+    raw_patterns = raw.get("patterns", [raw["pattern"]] if "pattern" in raw else None)
+    if not isinstance(raw_patterns, list) or not raw_patterns:
+        raise LexiconError(file, code, "patterns", "至少需要一个匹配模式（pattern 或 patterns），或一个 detector")
+    return tuple(_pattern(p, classes, file, code, i) for i, p in enumerate(raw_patterns))
+
+
 def _rule(raw: Any, file: str, family: str, family_title: str, known: dict[str, Any],
           classes: dict[str, TermClass]) -> Rule:
     if not isinstance(raw, dict):
@@ -358,10 +386,8 @@ def _rule(raw: Any, file: str, family: str, family_title: str, known: dict[str, 
     severity = raw.get("severity")
     if severity not in SEVERITIES:
         raise LexiconError(file, code, "severity", f"应为 {' / '.join(SEVERITIES)}，而不是 {severity!r}")
-    raw_patterns = raw.get("patterns", [raw["pattern"]] if "pattern" in raw else None)
-    if not isinstance(raw_patterns, list) or not raw_patterns:
-        raise LexiconError(file, code, "patterns", "至少需要一个匹配模式（pattern 或 patterns）")
-    patterns = tuple(_pattern(p, classes, file, code, i) for i, p in enumerate(raw_patterns))
+    detector = str(raw.get("detector") or "")
+    patterns = _rule_patterns(raw, classes, file, code, detector)
     viol, comp = _examples(raw, file, code)
     exceptions = _terms(raw["exceptions"], file, code, "exceptions") if raw.get("exceptions") else ()
     return Rule(
@@ -381,6 +407,7 @@ def _rule(raw: Any, file: str, family: str, family_title: str, known: dict[str, 
         family_title=family_title,
         source=file,
         notes=str(raw.get("notes") or "").strip(),
+        detector=detector,
     )
 
 
@@ -428,16 +455,20 @@ def _rule_files(d: Path) -> list[Path]:
 
 
 def load(dirs: list[str | Path] | None = None, include_builtin: bool = True) -> Lexicon:
-    """Load the built-in lexicon and any extra folders (or single files). Codes and class names are unique."""
+    """Load the built-in lexicon and any extra folders (or single files). Codes and class names are unique;
+    the built-in classes load even without the built-in rules (``include_builtin=False``)."""
     sources = ([builtin_dir()] if include_builtin else []) + [Path(d) for d in dirs or []]
     for d in sources:
         if not d.exists():
             raise LexiconError(str(d), None, None, "词库路径不存在")
     digest = hashlib.sha256()
     classes: dict[str, TermClass] = {}
-    class_files = [d / CLASSES_FILE for d in sources if d.is_dir() and (d / CLASSES_FILE).is_file()]
-    if include_builtin and not class_files:
-        raise LexiconError(str(builtin_dir() / CLASSES_FILE), None, None, "找不到内置词类文件")
+    # the built-in classes always load, rules or not: the gates and spans use them, and a user's rules may too
+    builtin = builtin_dir() / CLASSES_FILE
+    if not builtin.is_file():
+        raise LexiconError(str(builtin), None, None, "找不到内置词类文件")
+    class_files = [builtin] + [d / CLASSES_FILE for d in sources
+                               if d.is_dir() and d != builtin_dir() and (d / CLASSES_FILE).is_file()]
     for cf in class_files:
         digest.update(cf.name.encode() + b"\0" + cf.read_bytes())
         for name, cls in _load_classes(cf).items():

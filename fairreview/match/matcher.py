@@ -8,6 +8,7 @@ frame, its gates, its scoped constraints, polarity and the 条例 Art. 12 except
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -158,37 +159,33 @@ class Matcher:
         doc = doc or document_context(text, structure)
         out: list[Match] = []
         for sent, hits in zip(sentences, per_sentence, strict=True):
-            if not hits:
+            todo = self.candidates(hits) if hits else []
+            if todo:
+                out.extend(self._match_sentence(text, structure, sent, dict(hits), todo, doc))
+        return out
+
+    def _match_sentence(self, text: str, structure: Structure, sent: Sentence, hits: dict[str, list[int]],
+                        todo: list[_Compiled], doc: DocContext) -> list[Match]:
+        lead, heading = self.lead_text(text, structure, sent)
+        view = SentenceView(text[sent.start : sent.end], sent.start, hits, lead, doc, self.providers, heading=heading)
+        lead_negated = bool(lead) and lead_in_polarity(lead).negated
+        scope = functools.cache(lambda: self.scope_text(text, structure, sent))
+        out: list[Match] = []
+        done: set[str] = set()
+        for c in todo:
+            rule = c.rule
+            if rule.code in done:
                 continue
-            todo = self.candidates(hits)
-            if not todo:
+            hit = self._first_hit(rule, c.pattern, view, lead_negated)
+            if hit is None or (rule.exceptions and any(t in scope() for t in rule.exceptions)):
                 continue
-            lead, heading = self.lead_text(text, structure, sent)
-            view = SentenceView(text[sent.start : sent.end], sent.start, dict(hits), lead, doc, self.providers,
-                                heading=heading)
-            lead_negated = bool(lead) and lead_in_polarity(lead).negated
-            done: set[str] = set()
-            clause_text: str | None = None
-            for c in todo:
-                rule = c.rule
-                if rule.code in done:
-                    continue
-                hit = self._first_hit(rule, c.pattern, view, lead_negated)
-                if hit is None:
-                    continue
-                if rule.exceptions:
-                    clause_text = clause_text or self.scope_text(text, structure, sent)
-                    if any(t in clause_text for t in rule.exceptions):
-                        continue
-                severity, note = c.pattern.severity or rule.severity, None
-                if severity in ("error", "warning"):
-                    clause_text = clause_text or self.scope_text(text, structure, sent)
-                    reason = art12_exception(clause_text)
-                    if reason:
-                        severity, note = "info", reason
-                evidence = list(dict.fromkeys(hit.words))
-                out.append(Match(rule, sent, evidence, severity, note, sent.start + hit.head))
-                done.add(rule.code)
+            severity, note = c.pattern.severity or rule.severity, None
+            reason = art12_exception(scope()) if severity in ("error", "warning") else None
+            if reason:
+                severity, note = "info", reason
+            words = [w for _, _, w in sorted(hit.parts)]  # in reading order: the first is where the match starts
+            out.append(Match(rule, sent, list(dict.fromkeys(words)), severity, note, sent.start + hit.head))
+            done.add(rule.code)
         return out
 
     def _first_hit(self, rule: Rule, pat: Pattern, view: SentenceView, lead_negated: bool) -> FrameHit | None:

@@ -66,45 +66,64 @@ def _last_ban(text: str, lo: int, hi: int, ban: re.Pattern[str], overlap: bool =
     return last
 
 
-def polarity(view: SentenceView, head: int, ban: re.Pattern[str],
-             parts: tuple[tuple[int, int, str], ...] = ()) -> Polarity:
-    """Polarity of the words at ``head`` (an offset into the sentence); ``parts`` are the matched words,
-    between which a ban also counts ("准入条件不得与经济贡献挂钩")."""
-    text = view.text
-    idx = view.clause_index(head)
-    cs, _ = view.clauses[idx]
-    m = _last_ban(text, cs, head, ban)
-    if m is not None:
-        return Polarity(True, m.group(0), "ban")
+_NONE = Polarity(False)
+
+
+def _ban(m: re.Match[str] | None, kind: str = "ban") -> Polarity:
+    return Polarity(True, m.group(0), kind) if m is not None else _NONE
+
+
+def _between(view: SentenceView, ban: re.Pattern[str], parts: tuple[tuple[int, int, str], ...]) -> Polarity:
+    """A ban between the matched words, inside one clause."""
     ordered = sorted(parts)
     for (_, a, _), (b, _, _) in zip(ordered, ordered[1:], strict=False):
         if b > a and view.clause_index(a) == view.clause_index(b - 1):
-            m = _last_ban(text, a, b, ban, overlap=False)
+            m = _last_ban(view.text, a, b, ban, overlap=False)
             if m is not None:
-                return Polarity(True, m.group(0), "ban")
-    # earlier clauses that end in an instrumental adjunct ("不得以…为由,") carry their ban into this one
-    j = idx - 1
-    while j >= 0:
-        a, b = view.clauses[j]
-        if not _INSTRUMENTAL_END.search(text[a:b].rstrip()):
+                return _ban(m)
+    return _NONE
+
+
+def _carried(view: SentenceView, idx: int, ban: re.Pattern[str]) -> Polarity:
+    """Earlier clauses that end in an instrumental adjunct ("不得以…为由,") carry their ban into this one."""
+    for a, b in reversed(view.clauses[:idx]):
+        if not _INSTRUMENTAL_END.search(view.text[a:b].rstrip()):
             break
-        m = _last_ban(text, a, b, ban)
+        m = _last_ban(view.text, a, b, ban)
         if m is not None:
-            return Polarity(True, m.group(0), "ban")
-        j -= 1
-    pen = _PENALTY.search(text, head)
-    if pen is not None:
-        return Polarity(True, pen.group(0), "penalty")
-    before = text[:head]
+            return _ban(m)
+    return _NONE
+
+
+def _quoted(before: str) -> Polarity:
     cite = _LAW_CITE.search(before)
     if cite is not None:
-        return Polarity(True, cite.group(0), "quote")
+        return _ban(cite, "quote")
     q = None
     for q in _QUOTE_OPEN.finditer(before):  # noqa: B007 - keep the last opening quote
         pass
     if q is not None and "”" not in before[q.end():] and '"' not in before[q.end():]:
-        return Polarity(True, q.group(0), "quote")
-    return Polarity(False)
+        return _ban(q, "quote")
+    return _NONE
+
+
+def polarity(view: SentenceView, head: int, ban: re.Pattern[str],
+             parts: tuple[tuple[int, int, str], ...] = ()) -> Polarity:
+    """Polarity of the words at ``head`` (an offset into the sentence); ``parts`` are the matched words,
+    between which a ban also counts ("准入条件不得与经济贡献挂钩")."""
+    idx = view.clause_index(head)
+    checks = (
+        lambda: _ban(_last_ban(view.text, view.clauses[idx][0], head, ban)),
+        lambda: _between(view, ban, parts),
+        lambda: _carried(view, idx, ban),
+        lambda: _ban(_PENALTY.search(view.text, head), "penalty"),
+        lambda: _quoted(view.text[:head]),
+    )
+    for check in checks:
+        pol = check()
+        if pol.negated:
+            return pol
+    return _NONE
 
 
 # A list item whose lead-in (总起句) bans or penalises "下列" acts restates the ban for every item:

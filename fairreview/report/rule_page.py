@@ -2,33 +2,78 @@
 ``fairreview rule CODE`` prints and what scripts/gen_docs.py writes into docs/rules/ (one renderer, so the
 two never differ). Only the rule's fields are read, so a rule of a new kind gets its page without a change
 here: code, title, severity, provisions (with their Chinese citation and text from fairreview/legal.py),
-message, suggestion, examples, exceptions and notes.
+message, how it recognises a clause (its patterns, or the detector it runs), suggestion, examples,
+exceptions and notes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from ..facts import citations
+from ..concepts.spans import DOC_KINDS_ZH
 from ..legal import Provision, provisions
-from ..match.lexicon import Rule
+from ..match.context import GATE_ZH, SCOPE_ZH, Constraint
+from ..match.lexicon import Pattern, Rule
 from .labels import SEVERITY_ZH
 
-# LG001 is not in the YAML (fairreview/facts/citations.py finds it); its page says what the code does.
-LG001 = Rule(
-    code=citations.CODE,
-    name=citations.NAME,
-    title=citations.TITLE,
-    provisions=(),
-    severity="warning",
-    message="文件引用的法律、法规、规章或文件已被废止、被替代，或引用的是修订前的版本"
-            "（fairreview/data/superseded.yaml 所列），以它为依据已不妥当。",
-    suggestion="改为引用现行有效的法律法规（报告中给出替代它的文件）；只是记述历史沿革的引用可保留。",
-    patterns=(),
-    source="fairreview/facts/citations.py",
-    notes="依据过时计入“修改”，但不计入“废止”的条款比例；公平竞争审查的条文没有一条针对它，"
-          "所以不列依据条文。详见 docs/rules/LG.md。",
-)
+
+def inline(text: str) -> str:
+    """Text on one line (outside tables a ``|`` needs no escape)."""
+    return " ".join(text.split())
+
+
+def constraint_zh(c: Constraint) -> str:
+    where = SCOPE_ZH[c.scope].format(n=c.n)
+    if c.regex is not None:
+        return f"{where}匹配 `{inline(c.regex.pattern)}`"
+    if c.scope == "personal":
+        words = "、".join(f"`{inline(a.describe())}`" for a in c.atoms)
+        return f"文件标题表明面向个人（出现 {words}）且句中没有经营者"
+    if c.scope == "doc":
+        return "文件是" + "或".join(DOC_KINDS_ZH.get(t, t) for a in c.atoms for t in a.terms)
+    return f"{where}出现 " + "、".join(f"`{inline(a.describe())}`" for a in c.atoms)
+
+
+def grouped(cs: Iterable[Constraint]) -> list[Constraint]:
+    """Consecutive word constraints over the same scope read as one (``unless: [$a, b]`` is one per word)."""
+    out: list[Constraint] = []
+    for c in cs:
+        last = out[-1] if out else None
+        if last and c.regex is None and last.regex is None and (last.scope, last.n) == (c.scope, c.n):
+            out[-1] = Constraint(c.scope, last.atoms + c.atoms, c.n)
+        else:
+            out.append(c)
+    return out
+
+
+def pattern_lines(i: int, pat: Pattern) -> list[str]:
+    """One pattern of a rule, readable: the frame as written, then its gates and conditions."""
+    head = f"{i}. `{inline(pat.frame.source)}`"
+    if pat.frame.cross and len(pat.frame.atoms) > 1:
+        head += "（可跨逗号）"
+    if pat.severity:
+        head += f"；级别改为 `{pat.severity}`"
+    out = [head]
+    if pat.when:
+        out.append("   - 须" + "，或".join(GATE_ZH[g] for g in pat.when))
+    out += [f"   - 且{constraint_zh(c)}" for c in pat.with_]
+    if pat.unless:
+        out.append("   - 除非" + "；或".join(constraint_zh(c) for c in grouped(pat.unless)))
+    return out
+
+
+def how_section(rule: Rule) -> list[str]:
+    out = ["### 如何识别", ""]
+    if rule.detector:
+        return out + [f"不是句子模式，而是对全文的核对（检测器 `{rule.detector}`，见“说明”）。", ""]
+    out += ["任一模式命中即报告（按顺序尝试）：", ""]
+    for i, pat in enumerate(rule.patterns, 1):
+        out += pattern_lines(i, pat)
+    out.append("")
+    if rule.negation:
+        out += ["句子是在禁止、纠正或否定该做法（“不得……”“清理……”）时不报告。", ""]
+    return out
 
 
 def quote(text: str) -> list[str]:
@@ -58,6 +103,7 @@ def rule_section(rule: Rule, known: dict[str, Provision] | None = None) -> list[
         "",
     ]
     out += _legal(rule, known)
+    out += how_section(rule)
     if rule.violation_examples or rule.compliant_examples:
         out += ["### 违反的例子", ""]
         out += [f"- {e}" for e in rule.violation_examples]
