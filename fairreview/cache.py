@@ -332,7 +332,15 @@ def _from_container(tp: Any, origin: Any, args: tuple[Any, ...], data: Any) -> A
     if len(args) not in (1, 2):
         raise ShapeError(f"不支持的类型 {tp}")
     items = [from_data(args[0], v) for v in data]
-    return tuple(items) if origin is tuple else frozenset(items) if origin is frozenset else items
+    if origin is frozenset:
+        try:
+            canonical = data == sorted(data) and len(set(items)) == len(items)
+        except TypeError:
+            canonical = False
+        if not canonical:
+            raise ShapeError(f"集合应为无重复、已排序的列表（{tp}）")  # what we write always is
+        return frozenset(items)
+    return tuple(items) if origin is tuple else items
 
 
 def _document(data: Any, path: str, sha256: str) -> DocumentResult | None:
@@ -441,6 +449,22 @@ CREATE TABLE IF NOT EXISTS selections (
 """
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """WAL once per file (it persists). Switching needs a moment alone with the file and SQLite does not
+    always wait for it (four first scans at once: "database is locked"), so retry briefly; a file another
+    process is switching at that moment ends in WAL all the same."""
+    for attempt in range(50):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == 49:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
+
+
 class ResultCache:
     """One SQLite file. Not shared between threads; one per scan. ``secret_file``: where the sealing key
     is (default: ``cache-key`` in :func:`user_config_dir`)."""
@@ -488,7 +512,7 @@ class ResultCache:
             except BaseException:
                 db.rollback()
                 raise
-        db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
 
     @staticmethod

@@ -35,6 +35,14 @@ def test_ordered_gap_counts_characters_between_atoms() -> None:
     assert hits("乙 ..5 甲", "甲一二乙") == []  # order matters
 
 
+def test_a_name_in_a_gap_counts_as_a_short_word() -> None:
+    """积石山保安族东乡族撒拉族自治县 is one place: a long name between two atoms does not push them apart."""
+    assert hits("进入 ..6 销售", "进入积石山保安族东乡族撒拉族自治县销售") == [["进入", "销售"]]
+    assert hits("进入 ..6 销售", "进入恒信环境工程有限责任公司销售") == [["进入", "销售"]]
+    assert hits("进入 ..6 销售", "进入一个很长很长的普通地方销售") == []  # plain words still count
+    assert hits("销售 ~6 进入", "进入积石山保安族东乡族撒拉族自治县销售") == [["销售", "进入"]]
+
+
 def test_unordered_operator_takes_either_side() -> None:
     assert hits("甲 ~3 乙", "乙一甲") == [["甲", "乙"]]
     assert hits("甲 ~3 乙", "甲一乙") == [["甲", "乙"]]

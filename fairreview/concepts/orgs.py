@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from .places import DEICTIC
 from .spans import SentenceView, Span
 
 _CJK = "\u4e00-\u9fff"
@@ -36,7 +37,7 @@ _LEFT_STOPS = (
     "跟", "请", "的", "等", "使用", "选用", "采用", "委托", "指定", "确定", "选定", "交由", "交给", "通过", "要求",
     "组织", "督促", "推荐", "统一", "一律", "均", "全部", "依托", "授权", "承办", "采购", "购买", "办理", "签订",
     "签署", "引导", "推动", "支持", "鼓励", "作为", "其中", "即", "如", "对接", "联合", "牵头", "会同", "配合",
-    "入驻", "落户", "进入", "安排", "提供", "接受", "享受", "获得", "所属", "下属", "旗下", "或者", "以及", "及其", "或是",
+    "入驻", "落户", "进入", "安排", "明确", "选择", "可以", "发包", "协调", "召集", "约谈", "载明", "写明", "注明", "提供", "接受", "享受", "获得", "所属", "下属", "旗下", "或者", "以及", "及其", "或是",
     "聘任", "聘请", "聘用", "组建", "牵头组建", "创办", "举办", "兴办", "设立", "成立", "授予", "赋予", "给予", "交付",
     "不得", "禁止", "严禁", "不准", "不再", "不允许", "不能", "杜绝", "不予",
 )
@@ -61,7 +62,7 @@ _GENERIC = (
     "中标", "成交", "中选", "入围", "入库", "备选", "签约", "受托", "受委托", "承接", "实施", "责任", "义务",
     "会计", "审计", "资产评估", "律师事务", "税务师", "鉴定", "公证", "拍卖", "经纪", "担保公司", "贷款", "承办", "合作社",
     "农民专业", "专业", "种植", "养殖", "农民", "信托", "慈善", "者", "借款", "申请人", "借款人", "购房人", "售房人", "买受人", "收款人",
-    "本人", "个人", "名下", "有效", "预留", "其", "原", "商业贷款", "受委托", "托管", "监管", "专用", "结算", "存入", "开户", "内地",
+    "本人", "个人", "名下", "收款", "付款", "代发", "发放", "有效", "预留", "其", "原", "商业贷款", "受委托", "托管", "监管", "专用", "结算", "存入", "开户", "内地",
     "境内", "境外", "中资", "外资", "星级", "四星", "五星", "三星", "二星", "快捷", "经济型", "商务", "主题", "度假", "连锁", "精品",
     "高端", "同等", "同档次", "以上", "四钻", "五钻", "涉外", "旅游", "定点", "其他",
 )
@@ -76,7 +77,10 @@ _LOCAL_STATE = re.compile(
 # A description of a kind (全县定点医院, 各合作银行) rather than a name.
 _DESCRIPTION = re.compile(r"^(全|各|所有|相关|有关|其他|一般|部分|多数)|定点|指定|合作|承办")
 _MAX_NAME = 16
+_DEICTIC_PREFIX = re.compile("^(?:" + "|".join(sorted(map(re.escape, DEICTIC), key=len, reverse=True)) + ")+")
+_ARTICLE_NO = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条款项章节]")
 # Suffixes that are also kinds of shop or body (超市, 合作社): named only with a place, a placeholder or quotes.
+_COMPOUND_SUFFIXES = frozenset({"分公司", "子公司", "总公司", "分行", "支行"})
 _WEAK_SUFFIXES = frozenset({"合作社", "供销社", "超市", "商场", "药店", "药房", "书店", "驾校", "加油站"})
 _NAME_SIGNAL = re.compile(r"[某“”'\"A-Za-z]|[省市县区镇乡]|第[一二三四五六七八九十\d]")
 
@@ -92,7 +96,7 @@ def _name_before(text: str, end: int) -> tuple[int, str]:
     lo = end
     while lo > 0 and end - lo < _MAX_NAME:
         ch = text[lo - 1]
-        if not (ch.isalnum() or ch in "·-—"):
+        if not (ch.isalnum() or ch == "·"):  # 材料-邮政储蓄银行: a dash separates, it does not join
             break
         lo -= 1
     name = text[lo:end]
@@ -105,8 +109,26 @@ def _name_before(text: str, end: int) -> tuple[int, str]:
     if last is not None:
         lo += last.end()
         name = text[lo:end]
+    # a public body before the name is not part of it (区商务局协调辖区内加油站 → 辖区内加油站, then a kind)
+    bodies = [m for m in GOV_RE.finditer(name) if m.end() < len(name)]
+    if bodies:
+        lo += bodies[-1].end()
+        name = text[lo:end]
+    # a structure number run into the name by normalisation (第十九条 农民专业合作社 → 第十九条农民专业合作社)
+    numbered = _ARTICLE_NO.match(name)
+    if numbered:
+        lo += numbered.end()
+        name = text[lo:end]
     # an unbalanced ")" means the suffix is inside brackets: 城投集团(净水公司) — keep it as it is
     return lo, name
+
+
+def _is_kind(core: str) -> bool:
+    """A description of a kind of firm (保险公司, 相关银行, 本市酒店, 申请人银行 → 人), not a name."""
+    if len(core) == 1 or _GENERIC_RE.match(core) or _DESCRIPTION.search(core):
+        return True
+    rest = _DEICTIC_PREFIX.sub("", core)
+    return rest != core and (not rest or _GENERIC_RE.match(rest) is not None)
 
 
 def _classify(name: str) -> str | None:
@@ -117,15 +139,15 @@ def _classify(name: str) -> str | None:
         return "placeholder"
     if _LOCAL_STATE.search(core):
         return "local_state"
-    if _GENERIC_RE.match(core) or _DESCRIPTION.search(core):
-        return None
-    return "named"
+    return None if _is_kind(core) else "named"
 
 
 def find_orgs(text: str) -> list[Span]:
     out: list[Span] = []
     for m in _SUFFIX_RE.finditer(text):
         start, name = _name_before(text, m.start())
+        if len(name) == 1 and m.group(0) in _COMPOUND_SUFFIXES:  # 学子公司 is 学子 + 公司, not 学 + 子公司
+            name = text[start : m.start() + 1]
         kind = _classify(name)
         if kind is None:
             continue

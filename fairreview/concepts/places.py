@@ -30,6 +30,8 @@ AFFILIATION = ("区属", "市属", "县属", "镇属", "乡属", "市直", "区�
 
 DEICTIC = (
     "本地区", "本地", "本市", "本区", "本县", "本省", "本镇", "本乡", "本州", "本盟", "本旗", "本街道", "本园区",
+    "本开发区", "本经开区", "本高新区", "本新区", "本示范区", "本试验区", "本自贸区", "本保税区", "本合作区", "本产业园",
+    "本工业园", "本工业园区", "该园区", "我园区", "我开发区", "我经开区", "我高新区", "我新区",
     "我市", "我区", "我县", "我省", "我镇", "我乡", "我州", "我旗", "我盟", "全市", "全区", "全县", "全省", "全镇",
     "该市", "该区", "该县", "该省", "本辖区", "辖区内", "辖区", "区内", "市内", "县内", "省内", "镇内", "乡内",
     "园区内", "区域内", "本区域", "本行政区域", "行政区域内", "行政区内", "域内", "当地", "属地", "本土", "本埠",
@@ -62,6 +64,8 @@ _STRONG_TAIL = re.compile(r"(省|市|县|区|旗|境内|辖区|范围内|行政�
 # A short form after one of these and before a boundary is a place: 落户鼓楼, 注册在鼓楼的.
 _BEFORE = ("在", "于", "至", "到", "落户", "迁入", "迁至", "迁往", "入驻", "注册于", "落地", "属于", "来自")
 _BOUNDARY = re.compile(r"$|[,;:。、)(\s的和及与或等]")
+# …or before what one does in a place (须在鼓楼持续经营, 在鼓楼实际办公): the cue before has made it a place
+_CUE_VERB = re.compile(r"(持续|连续|实际|依法|正常|长期|稳定)?(经营|注册|纳税|办公|生产|开展|从事|运营|设立|设有|建有|拥有|完成|取得|获得|承接|承建|实施|缴纳|参保|就业|工作|居住|发展)")
 
 _NAME = "[\u4e00-\u9fff]"
 _MARKER_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+[条款项章节])")
@@ -76,7 +80,7 @@ _GENERIC_NAME = re.compile(
     r"小微|小微企业|产业|工业|农业|现代|经济|各类|各级|所有|以上|以下|等)+$"
 )
 # Where a left boundary of a town/park name stops (prepositions, verbs, determiners).
-_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|落户|进入|位于|设在|注册|各|全|本)")
+_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|落户|进入|位于|设在|注册|各|全|本|局|委|制定|印发)")
 
 
 @functools.cache
@@ -132,7 +136,7 @@ def _short_is_place(text: str, start: int, end: int, form: str) -> bool:
     if _TAIL.match(tail):
         return True
     before = text[max(0, start - 3) : start]
-    return before.endswith(_BEFORE) and _BOUNDARY.match(text, end) is not None
+    return before.endswith(_BEFORE) and (_BOUNDARY.match(text, end) is not None or _CUE_VERB.match(text, end) is not None)
 
 
 def _longest_leftmost(found: list[Span]) -> list[Span]:
@@ -184,7 +188,14 @@ def _abbreviations(text: str) -> list[Span]:
 
 
 def find_places(text: str) -> list[Span]:
-    found = _gazetteer_places(text) + _named_places(text) + _abbreviations(text)
+    gazetteer = _gazetteer_places(text)
+    admin = [s for s in gazetteer if s.kind == "admin"]
+    # a division whose name ends like a park or town (清新区, 浦东新区, 东乡族自治县) is the division, not
+    # "…新区" / "…乡" with a longer name in front
+    named = [s for s in _named_places(text)
+             if s.kind not in ("park", "town") or not any(s.start < a.start < s.end <= a.end for a in admin)
+             and s.end not in {a.end for a in admin}]
+    found = gazetteer + named + _abbreviations(text)
     spans = _join_national(text, _longest_leftmost(found))
     return [_as_authority(text, s) for s in spans]
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from ..concepts.classes import TermClass
-from ..concepts.spans import SentenceView
+from ..concepts.spans import SentenceView, Span
 from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
@@ -98,11 +98,21 @@ def holds(c: Constraint, view: SentenceView, hit: FrameHit, classes: dict[str, T
         if c.regex.search(view.text, lo, hi) is not None:
             return True
     else:
-        for atom in c.atoms:
+        names = view.spans("ORG") + view.spans("PLACE")
+        for atom in _flat(c.atoms):
             for s, e, _ in atom.occurrences(view, classes):
-                if s >= lo and e <= hi:
+                # a word inside a name (有限责任公司, 房山区) is the name, not context
+                if s >= lo and e <= hi and (atom.kind == "span" or not _inside(names, s, e)):
                     return True
     return c.scope == "item" and _in_text(c, view.lead, classes)
+
+
+def _flat(atoms: tuple[Atom, ...]) -> list[Atom]:
+    return [x for a in atoms for x in (_flat(a.alts) if a.kind == "alt" else [a])]
+
+
+def _inside(spans: list[Span], s: int, e: int) -> bool:
+    return any(sp.start <= s and e <= sp.end for sp in spans)
 
 
 def _in_text(c: Constraint, text: str, classes: dict[str, TermClass]) -> bool:

@@ -272,6 +272,21 @@ def find(frame: Frame, view: SentenceView, classes: dict[str, TermClass]) -> Ite
             yield FrameHit(start, end, tuple(parts))
 
 
+_NAME_WIDTH = 2  # a place or firm name inside a gap counts as two characters, however long it is
+
+
+def _within(view: SentenceView, a: int, b: int, n: int) -> bool:
+    """At most ``n`` characters between ``a`` and ``b``, a name in between counting as a short word
+    (积石山保安族东乡族撒拉族自治县 is one place, not fourteen characters of distance). Spans are looked up
+    only when the plain distance is too long."""
+    raw = b - a
+    if raw <= n:
+        return raw >= 0
+    inside = sum(sp.end - sp.start - _NAME_WIDTH for label in ("PLACE", "ORG") for sp in view.spans(label)
+                 if a <= sp.start and sp.end <= b and sp.end - sp.start > _NAME_WIDTH)
+    return raw - inside <= n
+
+
 def _extend(frame: Frame, view: SentenceView, occ: list[list[tuple[int, int, str]]],
             parts: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:
     i = len(parts)
@@ -285,8 +300,8 @@ def _extend(frame: Frame, view: SentenceView, occ: list[list[tuple[int, int, str
         s, e, _ = cand
         if any(not (e <= a or s >= b) for a, b, _ in parts):  # atoms do not overlap
             continue
-        after = pe <= s <= pe + n
-        if not (after if op == ".." else after or ps - n <= e <= ps):
+        after = _within(view, pe, s, n)
+        if not (after if op == ".." else after or _within(view, e, ps, n)):
             continue
         if not frame.cross and (view.clause_index(s) != clause or view.clause_index(max(s, e - 1)) != clause):
             continue
