@@ -7,13 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import yamldata
 
 DATA = Path(__file__).resolve().parent / "data"
-try:  # the C loader is ~10× faster; fall back where libyaml is missing
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -40,8 +36,7 @@ class Provision:
 
 
 def load_yaml(path: Path) -> Any:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_Loader)
+    return yamldata.load_yaml(path.read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -164,6 +164,16 @@ def test_yaml_syntax_error_names_the_file(tmp_path: Path) -> None:
     assert str(path) in str(info.value) and "YAML" in str(info.value)
 
 
+def test_a_repeated_key_is_an_error_not_a_silent_override(tmp_path: Path) -> None:
+    """PyYAML keeps the last of two equal keys: a rule with two ``unless:`` would lose the first unseen."""
+    path = tmp_path / "district.yaml"
+    path.write_text(GOOD_RULE.replace(ANY, ANY + "\n        unless: [公开招标]\n        unless: [依法]"), encoding="utf-8")
+    with pytest.raises(LexiconError) as info:
+        load_file(path)
+    message = str(info.value)
+    assert str(path) in message and "unless" in message and "重复" in message and "第 " in message
+
+
 @pytest.mark.parametrize(("text", "rule", "field"), BROKEN[:3])
 def test_scan_with_broken_lexicon_exits_2(tmp_path: Path, text: str, rule: str, field: str) -> None:
     lex = tmp_path / "lex"

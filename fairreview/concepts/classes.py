@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from ..read.normalize import normalize_term
+from ..yamldata import load_yaml
 
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -77,7 +77,7 @@ _KEYS = {"title", "terms", "patterns", "except", "include", "notes"}
 def _read(path: Path) -> dict[str, Any]:
     file = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ClassError(file, None, f"无法读取：{exc}") from exc
     except yaml.YAMLError as exc:

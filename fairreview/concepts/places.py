@@ -64,6 +64,9 @@ _STRONG_TAIL = re.compile(r"(省|市|县|区|旗|境内|辖区|范围内|行政�
 # A short form after one of these and before a boundary is a place: 落户鼓楼, 注册在鼓楼的.
 _BEFORE = ("在", "于", "至", "到", "落户", "迁入", "迁至", "迁往", "入驻", "注册于", "落地", "属于", "来自")
 _BOUNDARY = re.compile(r"$|[,;:。、)(\s的和及与或等]")
+# Buying from a place: a short form after a purchase verb and before (a few words and) a firm or its goods.
+_BUY = ("采用", "使用", "采购", "购买", "选用", "优先")
+_GOODS_AFTER = re.compile(r"[\u4e00-\u9fff]{0,8}?(企业|厂家|厂商|产品|商品|品牌|生产)")
 # …or before what one does in a place (须在鼓楼持续经营, 在鼓楼实际办公): the cue before has made it a place
 _CUE_VERB = re.compile(r"(持续|连续|实际|依法|正常|长期|稳定)?(经营|注册|纳税|办公|生产|开展|从事|运营|设立|设有|建有|拥有|完成|取得|获得|承接|承建|实施|缴纳|参保|就业|工作|居住|发展)")
 
@@ -80,7 +83,8 @@ _GENERIC_NAME = re.compile(
     r"小微|小微企业|产业|工业|农业|现代|经济|各类|各级|所有|以上|以下|等)+$"
 )
 # Where a left boundary of a town/park name stops (prepositions, verbs, determiners).
-_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|落户|进入|位于|设在|注册|各|全|本|局|委|制定|印发)")
+_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|落户|进入|位于|设在|注册|各|全|本|局|委|制定|印发|"
+                        r"支持|推动|引导|鼓励|建设|打造|培育|完善|提升|依托|围绕)")
 
 
 @functools.cache
@@ -104,9 +108,9 @@ def _automaton() -> ahocorasick.Automaton:
 
 
 # "区内/市内/县内" are the document's territory only where they stand alone (区内企业, 本区内), not
-# inside another noun (开发区内, 园区内, 景区内, 市区内 …).
+# inside another noun (开发区内, 建成区内, 园区内, 景区内, 市区内 …).
 _COMPOUND_BEFORE = {
-    "区内": "发园景城社小市校矿新护能验范聚港税贸片街山库营厂灾林牧业苑湖湾岸殖游政",
+    "区内": "发园景城社小市校矿新护能验范聚港税贸片街山库营厂灾林牧业苑湖湾岸殖游政成",
     "市内": "城超都门集菜夜股楼车",
     "镇内": "城乡集村古小",
     "乡内": "城家故老下",
@@ -136,6 +140,8 @@ def _short_is_place(text: str, start: int, end: int, form: str) -> bool:
     if _TAIL.match(tail):
         return True
     before = text[max(0, start - 3) : start]
+    if before.endswith(_BUY) and _GOODS_AFTER.match(text, end):
+        return True  # 采用浠水装配式生产加工企业部品部件: whose goods are bought says where they are from
     return before.endswith(_BEFORE) and (_BOUNDARY.match(text, end) is not None or _CUE_VERB.match(text, end) is not None)
 
 

@@ -26,12 +26,12 @@ from ..concepts.spans import DOC_KINDS
 from ..legal import provisions
 from ..model import SEVERITIES
 from ..read.normalize import normalize_term
+from ..yamldata import load_yaml
 from . import detectors
 from .context import GATES, SCOPES, Constraint
 from .frames import Atom, Frame, FrameError, parse_atom, parse_frame
 
 # the C loader parses the same YAML ~14× faster (building an Engine was mostly YAML); libyaml may be missing
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 CLASSES_FILE = "classes.yaml"
 #: YAML beside the rule files that holds no rules: the term classes, and the reviewed list of words the
@@ -417,7 +417,7 @@ def load_file(path: Path, known: dict[str, Any] | None = None,
     classes = builtin_classes() if classes is None else classes
     file = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(file, None, None, f"无法读取：{exc}") from exc
     except yaml.YAMLError as exc:
