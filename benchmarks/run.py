@@ -154,7 +154,7 @@ STAGES = [  # (module, attribute, stage): pipeline steps as pipeline.py calls th
     ("fairreview.pipeline", "parse", "structure"),
     ("fairreview.pipeline", "extract_meta", "meta (facts)"),
     ("fairreview.pipeline", "attach_precedents", "precedents"),
-    ("fairreview.pipeline.detectors", "run", "whole-document detectors (LG001)"),
+    ("fairreview.match.detectors", "run", "whole-document detectors (LG001)"),
     ("fairreview.pipeline", "sketch", "document sketch (review identity)"),
     ("fairreview.pipeline", "conclude", "conclude"),
     ("fairreview.pipeline", "load_segmenter", "token context: model load"),
