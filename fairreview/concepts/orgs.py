@@ -34,7 +34,7 @@ _SUFFIX_RE = re.compile("|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)))
 # Words that end an organisation name on its left: prepositions, designation verbs, determiners.
 _LEFT_STOPS = (
     "由", "向", "到", "与", "和", "及", "或", "在", "从", "为", "将", "把", "对", "给", "让", "是", "经", "被", "同",
-    "跟", "请", "的", "等", "使用", "选用", "采用", "委托", "指定", "确定", "选定", "交由", "交给", "通过", "要求",
+    "跟", "的", "等", "使用", "选用", "采用", "委托", "指定", "确定", "选定", "交由", "交给", "通过", "要求",
     "组织", "督促", "推荐", "统一", "一律", "均", "全部", "依托", "授权", "承办", "采购", "购买", "办理", "签订",
     "签署", "引导", "推动", "支持", "鼓励", "作为", "其中", "即", "如", "对接", "联合", "牵头", "会同", "配合",
     "入驻", "落户", "进入", "安排", "明确", "选择", "可以", "发包", "协调", "召集", "约谈", "开设", "开立", "开办", "载明", "写明", "注明", "提供", "接受", "享受", "获得", "所属", "下属", "旗下", "或者", "以及", "及其", "或是",
@@ -51,7 +51,7 @@ _GENERIC = (
     "一般", "专业", "第三方", "中介", "国有", "民营", "私营", "外资", "合资", "中小", "大型", "中型", "小型", "龙头",
     "骨干", "上市", "规上", "优质", "重点", "知名", "品牌", "定点", "指定", "合作", "承办", "运营", "服务", "管理",
     "保险", "商业", "政策性", "股份制", "地方", "外地", "本地", "金融", "银行", "投资", "担保", "融资担保", "小额贷款",
-    "典当", "租赁", "融资租赁", "物业", "物业服务", "房地产", "房地产开发", "开发", "建筑", "施工", "建设", "工程",
+    "典当", "租赁", "融资租赁", "财产", "人寿", "财产保险", "人身保险", "寿险", "财险", "物业", "物业服务", "房地产", "房地产开发", "开发", "建筑", "施工", "建设", "工程",
     "设计", "监理", "勘察", "咨询", "评估", "检测", "认证", "代理", "招标代理", "造价咨询", "会计师", "律师",
     "科技", "网络", "信息", "技术", "电子", "通信", "物流", "快递", "运输", "客运", "货运", "出租车", "公交",
     "燃气", "天然气", "供水", "自来水", "供电", "电力", "电网", "热力", "供热", "环保", "环境", "医药", "医疗",
@@ -77,7 +77,10 @@ _LOCAL_STATE = re.compile(
 # A description of a kind (全县定点医院, 各合作银行) rather than a name.
 _DESCRIPTION = re.compile(r"^(全|各|所有|相关|有关|其他|一般|部分|多数|国有|民营|私营)|定点|指定|合作|承办|中介$|平台$")
 _MAX_NAME = 16
-_DEICTIC_PREFIX = re.compile("^(?:" + "|".join(sorted(map(re.escape, DEICTIC), key=len, reverse=True)) + ")+")
+_DEICTIC_PREFIX = re.compile(
+    "^(?:" + "|".join(sorted(map(re.escape, DEICTIC), key=len, reverse=True))
+    + r"|[\u4e00-\u9fff]{1,8}?[省市县区](?:内|境内|辖区内|范围内))+"  # 河南省内财产保险公司: a kind within an area
+)
 _ARTICLE_NO = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条款项章节]")
 # Suffixes that are also kinds of shop or body (超市, 合作社): named only with a place, a placeholder or quotes.
 _COMPOUND_SUFFIXES = frozenset({"分公司", "子公司", "总公司", "分行", "支行"})
@@ -127,6 +130,8 @@ def _is_kind(core: str) -> bool:
     """A description of a kind of firm (保险公司, 相关银行, 本市酒店, 申请人银行 → 人), not a name."""
     if len(core) == 1 or _GENERIC_RE.match(core) or _DESCRIPTION.search(core):
         return True
+    if core.endswith("人") and not core.endswith("人民"):
+        return True  # 补贴申请人银行账户: a person's bank, not a bank's name
     rest = _DEICTIC_PREFIX.sub("", core)
     return rest != core and (not rest or _GENERIC_RE.match(rest) is not None)
 
