@@ -275,3 +275,19 @@ def test_the_swap_sets_are_not_empty() -> None:
     assert len(PLACE_VIOLATIONS) >= 40 and len(PLACE_COMPLIANT) >= 20
     assert len(SHORT_CASES) >= 10 and len(FIRM_VIOLATIONS) >= 10 and len(VERB_CASES) >= 40
     assert len(FULL) > 2500 and len(SHORT) > 2000
+
+
+# -- a document about individuals -------------------------------------------------------------------------
+HOUSING = "某市购房补贴实施细则\n\n第一条 为支持居民购房，制定本细则。\n第二条 {}\n第三条 本细则自印发之日起施行。\n"
+
+
+def _doc_flags(sentence: str) -> list[str]:
+    doc = ENGINE.analyse_text(HOUSING.format(sentence), DocumentResult(path="<housing>")).result
+    return [f.rule for f in doc.findings if f.flags()]
+
+
+def test_a_firm_named_in_a_document_about_individuals_is_still_a_firm() -> None:
+    """The personal scope spares clauses about people (购房人, 借款人), not a firm handed the business."""
+    assert "ME301" in _doc_flags("补贴资金统一由恒信物业服务有限公司负责发放。")
+    assert _doc_flags("购房人应当在签订购房合同后六个月内提出补贴申请。") == []
+    assert _doc_flags("借款人申请贷款时，应当在受委托银行开立还款账户。") == []

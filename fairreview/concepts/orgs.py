@@ -132,6 +132,8 @@ def _is_kind(core: str) -> bool:
         return True
     if core.endswith("人") and not core.endswith("人民"):
         return True  # 补贴申请人银行账户: a person's bank, not a bank's name
+    if core.endswith(("卡", "账户", "账号")):
+        return True  # 市民卡银行账户: the card's bank account
     rest = _DEICTIC_PREFIX.sub("", core)
     return rest != core and (not rest or _GENERIC_RE.match(rest) is not None)
 

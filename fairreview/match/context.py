@@ -86,9 +86,11 @@ def holds(c: Constraint, view: SentenceView, hit: FrameHit, classes: dict[str, T
     if c.scope == "doc":  # the kind of document: {doc: [regulation]}
         return any(a.kind == "literal" and view.doc.kind in a.terms for a in c.atoms)
     if c.scope == "personal":
-        # the document is about individuals (购房补贴, 公积金 …) and the clause names no operator
+        # the document is about individuals (购房补贴, 公积金 …) and the sentence names no operator: no firm
+        # word, no firm's name, no procurement
         return _in_text(c, view.doc.title, classes) and not (
             occurrences_of(view, classes["operator"].regex) or classes["operator"].regex.search(view.lead or "")
+            or view.spans("ORG") or occurrences_of(view, classes["procurement"].regex)
         )
     if c.scope in ("lead", "title"):
         outside = view.lead if c.scope == "lead" else view.doc.title
