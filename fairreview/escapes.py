@@ -17,11 +17,22 @@ undo (:func:`unescape_text` is its exact inverse):
 carriage return (or with the guard's own apostrophe) gets a leading ``'``, so Excel and LibreOffice show text
 instead of running a formula. XLSX cells are typed as text and marked ``quotePrefix`` instead, so the value
 itself is shown unchanged (:func:`formula_like` tells the ledger writer when).
+
+For a terminal, :func:`screen_text` (document text: line feeds and tabs kept) and :func:`screen_name` (a file
+name or any one-line value: line feeds, tabs and carriage returns escaped too) show the same escapes, so an
+ESC, BEL or CSI (``\\x9b``) in a name or a document never reaches the terminal (not lossless: backslashes
+stay single, so showing a text twice escapes it once). :func:`escape_tree` escapes
+every string of a JSON value (keys included), so JSON output is valid UTF-8, lossless and terminal-safe.
+:func:`map_strings` applies such a function to every string of a result (dataclasses, lists, dicts), for the
+renderers of what a person reads.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 # Characters written as escapes. Tab, LF and CR are ordinary text in CSV and XLSX cells.
 _C0 = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
@@ -109,3 +120,70 @@ def from_sheet_cell(value: str) -> str:
     if value.startswith(GUARD):
         value = value[len(GUARD):]
     return unescape_text(value)
+
+
+# -- terminals and JSON ----------------------------------------------------------------------------------
+_SCREEN_TEXT = re.compile(f"[{_C0}{_C1}{_SURROGATES}{_INVISIBLE}\r]")
+_SCREEN_NAME = re.compile(f"[{_C0}{_C1}{_SURROGATES}{_INVISIBLE}\t\n\r]")
+T = TypeVar("T")
+
+
+def _screen_sub(m: re.Match[str]) -> str:
+    return _escape_char(m.group())
+
+
+def screen_text(text: str) -> str:
+    """Text for a terminal: the escapes of :func:`escape_text` for what a terminal would obey or hide, and a
+    carriage return (which lets a line overwrite the one before it) as ``\\x0d``; line feeds and tabs stay.
+    Backslashes are left alone: a screen needs no inverse, and so text already escaped (or shown twice)
+    looks the same."""
+    return _SCREEN_TEXT.sub(_screen_sub, text)
+
+
+def screen_name(text: str) -> str:
+    """A file name (or any one-line value) for a terminal: as :func:`screen_text`, line feeds and tabs
+    escaped too, so a name is always one visible line."""
+    return _SCREEN_NAME.sub(_screen_sub, text)
+
+
+def escape_tree(value: Any) -> Any:
+    """A JSON value with every string (and key) through :func:`escape_text`: encodable as UTF-8 whatever the
+    names held, and :func:`unescape_text` gives each original back."""
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, dict):
+        return {escape_tree(k): escape_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [escape_tree(v) for v in value]
+    return value
+
+
+def map_strings(obj: T, fn: Callable[[str, str], str], name: str = "") -> T:
+    """A copy of ``obj`` with every string ``s`` of it (in dataclass fields, lists, tuples, dict values)
+    replaced by ``fn(field_name, s)``; ``obj`` itself is not changed."""
+    if isinstance(obj, str):
+        return fn(name, obj)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {f.name: map_strings(getattr(obj, f.name), fn, f.name)
+                   for f in dataclasses.fields(obj) if f.init}
+        return dataclasses.replace(obj, **changes)
+    if isinstance(obj, list):
+        return [map_strings(v, fn, name) for v in obj]  # type: ignore[return-value]
+    if isinstance(obj, tuple):
+        return tuple(map_strings(v, fn, name) for v in obj)  # type: ignore[return-value]
+    if isinstance(obj, dict):
+        return {k: map_strings(v, fn, name) for k, v in obj.items()}  # type: ignore[return-value]
+    return obj
+
+
+#: fields that hold a file name or another one-line value: shown by :func:`screen_name`
+NAME_FIELDS = frozenset({"path", "location", "rule", "reviewer", "doc_number", "issuer", "format", "encoding"})
+
+
+def _screen_field(field_name: str, value: str) -> str:
+    return screen_name(value) if field_name in NAME_FIELDS else screen_text(value)
+
+
+def for_screen(obj: T) -> T:
+    """A copy of a result or report whose strings are safe to show on a terminal (names on one line)."""
+    return map_strings(obj, _screen_field)

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from ..escapes import screen_name
+
 WIDTH = 24
 
 
@@ -28,7 +30,8 @@ class Progress:
         self.total = total
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled and _is_terminal(self.stream)
-        self.delay, self.interval, self.clock, self.label = delay, interval, clock, label
+        self.delay, self.interval, self.clock = delay, interval, clock
+        self.label = screen_name(label)  # the bar's own \r and erase codes are the only controls it writes
         self.done = 0
         self.start = clock()
         self._last_draw: float | None = None

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from ..escapes import escape_text
+from ..escapes import screen_name
 from ..review.db_tools import COUNTED, backup_database, check_database
 from ..review.store import StoreError
 from ..settings import Settings
@@ -66,5 +66,5 @@ def backup(file: str, folder: str, settings: Settings) -> None:
     except StoreError as exc:
         fail(str(exc))
     what = "，".join(f"{name} {result.counts[t]}" for t, name in COUNTED)
-    click.echo(f"已备份到 {escape_text(str(result.target))}（{what}；已校验）")
+    click.echo(f"已备份到 {screen_name(str(result.target))}（{what}；已校验）")
     sys.exit(EXIT_CLEAN)

@@ -11,6 +11,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
+from ..escapes import escape_tree, screen_name, screen_text
 from ..lextest import run_all
 from ..match.lexicon import Lexicon, LexiconError, Rule, load
 from ..settings import Settings, unmatched_prefixes
@@ -70,12 +71,14 @@ def lexicon_list(fmt: str, settings: Settings) -> None:
     rules = sorted(lex.rules, key=lambda r: (_family_key(r), r.code))
     if fmt == "json":
         rows = [_rule_json(r) for r in rules]
-        click.echo(json.dumps({"lexicon_version": lex.version, "rules": rows}, ensure_ascii=False, indent=2))
+        out = {"lexicon_version": lex.version, "rules": rows}
+        click.echo(json.dumps(escape_tree(out), ensure_ascii=False, indent=2))
         return
     for family, group in groupby(rules, key=_family_key):
         members = list(group)
-        click.echo(f"\n{family}  {members[0].family_title}（{len(members)} 条）")
-        table = [[r.code, r.title, r.name, r.severity, " ".join(r.provisions)] for r in members]
+        click.echo("\n" + screen_name(f"{family}  {members[0].family_title}（{len(members)} 条）"))
+        table = [[screen_name(str(c)) for c in (r.code, r.title, r.name, r.severity, " ".join(r.provisions))]
+                 for r in members]  # a user's lexicon is data too
         click.echo(tabulate(table, headers=["代码", "名称", "英文名", "级别", "依据"], tablefmt="simple"))
     click.echo(f"\n共 {len(rules)} 条规则（词库版本 {lex.version}）")
 
@@ -99,7 +102,7 @@ def lexicon_test(dirs: tuple[str, ...], no_builtin: bool, settings: Settings) ->
     results = run_all(_load(sources, include_builtin=not no_builtin), settings)
     failed = [r for r in results if not r.ok]
     for r in failed:
-        click.echo(f"失败 {r.describe()}  [{r.rule.source}]")
+        click.echo(screen_text(f"失败 {r.describe()}  [{r.rule.source}]"))
     if not results:
         click.echo("没有可测试的规则例句", err=True)
         sys.exit(EXIT_FAILURE)

@@ -19,6 +19,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from ..escapes import screen_text
 from ..settings import Overrides, SettingsError, load_settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
@@ -31,8 +32,8 @@ _USES_DB = "fairreview.uses_db"  # ctx.meta key: the command reads or writes the
 
 
 def fail(message: str) -> NoReturn:
-    """The run failed: a Chinese message on stderr, exit code 2."""
-    click.echo(f"错误：{message}", err=True)
+    """The run failed: a Chinese message on stderr, exit code 2. Names in it are shown escaped."""
+    click.echo(f"错误：{screen_text(message)}", err=True)
     sys.exit(EXIT_FAILURE)
 
 
@@ -43,9 +44,10 @@ def quiet() -> bool:
 
 
 def warn(message: str) -> None:
-    """A notice on stderr (提示…); ``--quiet`` silences it, errors go through :func:`fail`."""
+    """A notice on stderr (提示…); ``--quiet`` silences it, errors go through :func:`fail`. Names in it are shown
+    escaped."""
     if not quiet():
-        click.echo(message, err=True)
+        click.echo(screen_text(message), err=True)
 
 
 def given_value(key: str, bucket: str = _GIVEN) -> Callable[[click.Context, click.Parameter, Any], Any]:

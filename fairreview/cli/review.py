@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..escapes import escape_text
+from ..escapes import screen_name
 from ..report.labels import CONCLUSION_ZH, VERDICT_ZH
 from ..report.style import colour_wanted
 from ..review.apply import apply_document, register_document
@@ -76,7 +76,7 @@ def decide(file: str, conclusion: str, reason: str, settings: Settings, run: Run
         known = [(f.rule, sentence_fingerprint(f.text)) for f in doc.findings if f.flags()]
         store.conclude(doc_id, code, reason, reviewer, recommended=doc.verdict, known_findings=known,
                        path=os.path.abspath(doc.path))
-    click.echo(f"已记录：{escape_text(file)} 最终结论 {CONCLUSION_ZH[code]}（建议结论 {VERDICT_ZH[doc.verdict]}）")
+    click.echo(f"已记录：{screen_name(file)} 最终结论 {CONCLUSION_ZH[code]}（建议结论 {VERDICT_ZH[doc.verdict]}）")
     sys.exit(EXIT_CLEAN)
 
 
@@ -90,16 +90,16 @@ def decide(file: str, conclusion: str, reason: str, settings: Settings, run: Run
 def ledger(paths: tuple[str, ...], output: str, no_decisions: bool, settings: Settings, run: RunOptions) -> None:
     """导出台账：每个文件的建议结论、最终结论、问题条款与依据（XLSX 或 CSV）。"""
     if Path(output).suffix.lower() not in (".xlsx", ".csv"):
-        fail(f"台账文件应以 .xlsx 或 .csv 结尾：{output}")
+        fail(f"台账文件应以 .xlsx 或 .csv 结尾：{screen_name(output)}")
     report, _ = scanning.scan(paths, settings, run)
     scanning.apply_decisions(report, settings.workspace, decisions=not no_decisions, baseline=False)
     try:
         written = write_ledger(report, output)
     except OSError as exc:
-        fail(f"无法写入台账 {escape_text(output)}：{exc.strerror or exc}（原有的台账文件未被改动）")
+        fail(f"无法写入台账 {screen_name(output)}：{exc.strerror or exc}（原有的台账文件未被改动）")
     click.echo(summary_line(report))
     for p in written:
-        click.echo(f"已写入 {escape_text(str(p))}")
+        click.echo(f"已写入 {screen_name(str(p))}")
     sys.exit(EXIT_CLEAN)
 
 
@@ -115,6 +115,6 @@ def baseline(paths: tuple[str, ...], settings: Settings, run: RunOptions) -> Non
         where = store.path
     click.echo(
         f"基线已记录：{result.documents} 个文件，新增 {result.added} 处，保留 {result.kept} 处，"
-        f"清除已不存在的 {result.pruned} 处（{where}）"
+        f"清除已不存在的 {result.pruned} 处（{screen_name(str(where))}）"
     )
     sys.exit(EXIT_CLEAN)

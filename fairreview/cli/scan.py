@@ -12,6 +12,7 @@ from ..atomic_file import write_text
 from ..match.lexicon import Lexicon
 from ..model import Report
 from ..report.concise import render_concise, render_statistics
+from ..escapes import for_screen, screen_name
 from ..report.details import render_details
 from ..report.render import render
 from ..report.sarif import render_sarif
@@ -62,7 +63,7 @@ def scan(  # noqa: PLR0913  (click passes one keyword argument per option)
         try:  # whole or not at all: a failed write keeps the previous file
             write_text(output, out)
         except OSError as exc:
-            fail(f"无法写入 {output}：{exc.strerror or exc}（原有的文件未被改动）")
+            fail(f"无法写入 {screen_name(output)}：{exc.strerror or exc}（原有的文件未被改动）")
         if not run.quiet:
             click.echo(report.summary_line(), err=True)
     elif not run.quiet:
@@ -87,7 +88,7 @@ class View:
         if self.statistics:
             return render_statistics(report, self.show_info, width, style)
         if self.fmt == "table" and self.details:
-            return render_details(report, self.show_info)
+            return render_details(for_screen(report), self.show_info)  # names and text escaped for a person
         if self.fmt == "table":
             return render_table(report, self.show_info, width, style)
         if self.fmt == "concise":

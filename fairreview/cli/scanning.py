@@ -10,7 +10,7 @@ from pathlib import Path
 from ..batch import Runner
 from ..batch.cluster import ClusterError, connect
 from ..cache import config_cache_dir_ignored
-from ..escapes import escape_text
+from ..escapes import screen_name
 from ..match.lexicon import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import Report
@@ -25,7 +25,7 @@ def scan(paths: tuple[str, ...] | list[str], settings: Settings, run: RunOptions
     """The report of ``paths`` and the (closed) runner that made it (its ``lexicon`` lists the rules)."""
     for p in paths:
         if p != STDIN and not Path(p).exists() and not Path(p).is_symlink():
-            fail(f"路径不存在：{escape_text(p)}")
+            fail(f"路径不存在：{screen_name(p)}")
     if list(paths).count(STDIN) > 1:
         fail("标准输入（-）只能读取一次")
     if "cache-dir" in settings.workspace.ignored_keys:
@@ -40,7 +40,7 @@ def scan(paths: tuple[str, ...] | list[str], settings: Settings, run: RunOptions
     except (LexiconError, SegmenterError, ClusterError, SettingsError) as exc:
         fail(str(exc))
     if not report.documents:
-        fail(f"未找到可审查的文件：{'、'.join(escape_text(p) for p in paths)}"
+        fail(f"未找到可审查的文件：{'、'.join(screen_name(p) for p in paths)}"
              "（文件夹为空，或其中的文件都被排除：见 --exclude 和 docs/configuration.md）")
     return report, runner
 

@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from ..escapes import screen_name, screen_text
 from ..pipeline import extract_file
 from ..read import ReadError
 from ..report.text_view import meta_lines, structure_lines
@@ -37,18 +38,18 @@ def text_command(files: tuple[str, ...], structure: bool, show_meta: bool, setti
     failed = False
     for n, path in enumerate(files):
         if len(files) > 1:
-            click.echo(f"{'' if n == 0 else chr(10)}==> {path} <==")
+            click.echo(f"{'' if n == 0 else chr(10)}==> {screen_name(path)} <==")
         try:
             ex = extract_file(path, settings.max_bytes)
         except ReadError as exc:
-            click.echo(f"错误：{path}：{exc}", err=True)
+            click.echo(f"错误：{screen_name(path)}：{screen_text(str(exc))}", err=True)
             failed = True
             continue
         if structure:
             hint = ex.hints.get("title")
-            click.echo("\n".join(structure_lines(ex.text, hint if isinstance(hint, str) else None)))
+            click.echo(screen_text("\n".join(structure_lines(ex.text, hint if isinstance(hint, str) else None))))
         else:
-            click.echo(ex.text)
+            click.echo(screen_text(ex.text))  # the document's own control characters shown, never obeyed
         if show_meta:
-            click.echo("\n".join(["—— 文件信息 ——", *meta_lines(ex.text)]))
+            click.echo(screen_text("\n".join(["—— 文件信息 ——", *meta_lines(ex.text)])))
     sys.exit(EXIT_FAILURE if failed else EXIT_CLEAN)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..escapes import escape_text
+from ..escapes import screen_name
 from ..model import DocumentResult, Finding, Report
 from ..review.status import SUPPRESSING, status, status_label
 from .labels import SEVERITY_ZH
@@ -28,9 +28,9 @@ def active_findings(doc: DocumentResult, show_info: bool = False) -> list[Findin
 
 
 def _message(f: Finding) -> str:
-    evidence = "".join(f"“{escape_text(e)}”" for e in f.evidence)
+    evidence = "".join(f"“{screen_name(e)}”" for e in f.evidence)
     label = status_label(f)
-    return (f"{escape_text(f.title)}：{escape_text(f.location)}" + (f"，命中{evidence}" if evidence else "")
+    return (f"{screen_name(f.title)}：{screen_name(f.location)}" + (f"，命中{evidence}" if evidence else "")
             + (f"（{label}）" if label else ""))
 
 
@@ -40,10 +40,10 @@ def concise_lines(report: Report, show_info: bool = False, style: Style | None =
     for doc in report.documents:
         path = style.bold(short_path(doc.path))
         if doc.error is not None:
-            out.append(f"{path}:1:1: {style.severity('无法读取', 'error')} {escape_text(doc.error)}")
+            out.append(f"{path}:1:1: {style.severity('无法读取', 'error')} {screen_name(doc.error)}")
             continue
         if doc.verdict == "expired" and not doc.flagged and doc.reasons:
-            out.append(f"{path}:1:1: 失效 {escape_text(doc.reasons[0])}")
+            out.append(f"{path}:1:1: 失效 {screen_name(doc.reasons[0])}")
         for f in active_findings(doc, show_info):
             where = f"{max(f.line, 1)}:{max(f.column, 1)}"
             code = style.severity(f"{f.rule} [{SEVERITY_ZH[f.severity]}]", f.severity)
@@ -75,7 +75,7 @@ def render_statistics(report: Report, show_info: bool = False, width: int = UNBO
         f = about[code]
         severity = f"[{SEVERITY_ZH[f.severity]}]"
         head = f"{n:>{digits}}  {code:<{codes}}  {severity}{' ' * (10 - text_width(severity))}  "
-        line = fit(head + escape_text(f.title), width, " " * text_width(head))
+        line = fit(head + screen_name(f.title), width, " " * text_width(head))
         lines.append(style.severity(line, f.severity) if f.severity == "error" else line)
     if unreadable:
         lines.append(f"{unreadable:>{digits}}  无法读取")

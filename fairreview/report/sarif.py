@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from ..escapes import escape_tree
 from ..legal import provisions
 from ..match.lexicon import Lexicon, load
 from ..model import DocumentResult, Finding, Report
@@ -80,13 +81,14 @@ def _rule_descriptor(code: str, rule: RuleText, provision_ids: list[str] | tuple
 
 
 def _uri(path: str) -> tuple[str, str | None]:
-    """(uri, uriBaseId): relative to the working directory when below it, else an absolute file URI."""
+    """(uri, uriBaseId): relative to the working directory when below it, else an absolute file URI. The
+    name's own bytes are percent-encoded (``os.fsencode``), so a name that is not UTF-8 keeps its bytes."""
     if path.startswith("<"):
-        return quote(path), None
+        return quote(os.fsencode(path)), None
     absolute = os.path.abspath(path)
     rel = os.path.relpath(absolute)
     if not rel.startswith(".."):
-        return quote(Path(rel).as_posix()), "%SRCROOT%"
+        return quote(os.fsencode(Path(rel).as_posix())), "%SRCROOT%"
     return Path(absolute).as_uri(), None
 
 
@@ -214,4 +216,4 @@ _rule_descriptor(r.code, r, r.provisions, r.family) for r in lexicon.rules
         },
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(escape_tree(log), ensure_ascii=False, indent=2) + "\n"

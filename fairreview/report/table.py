@@ -7,7 +7,7 @@ Two layouts, chosen by the width (``COLUMNS`` or the terminal's; a pipe or file 
 - narrow: each document's path and conclusion on their own lines, then 位置 / 规则（依据） / 条款摘录.
 
 Every line of either layout fits the width, the lines around the table included. Names and text from the
-documents pass through :func:`fairreview.escapes.escape_text` before they are laid out; colour (a
+documents pass through :func:`fairreview.escapes.screen_name` before they are laid out; colour (a
 :class:`~fairreview.report.style.Style`) is added after, and no width counts it.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from tabulate import tabulate
 
-from ..escapes import escape_text
+from ..escapes import screen_name
 from ..facts.meta import meta_line
 from ..model import DocumentResult, Finding, Report
 from ..review.status import baselined, status_label
@@ -57,7 +57,7 @@ class DocumentRows:
 
 def short_path(path: str) -> str:
     """The path as the reader of the report knows it: relative to the working folder (``<stdin>`` as is)."""
-    return escape_text(os.path.relpath(path) if not path.startswith("<") else path)
+    return screen_name(os.path.relpath(path) if not path.startswith("<") else path)
 
 
 def _headline(provisions: list[str]) -> list[str]:
@@ -84,27 +84,27 @@ def _finding_row(group: list[Finding]) -> Row:
     # detailed provision of each rule (JSON lists them all)
     evidence = list(dict.fromkeys(e for f in group for e in f.evidence))
     return Row(
-        location=escape_text(group[0].location),
-        rules=[RuleCell(f.rule, escape_text(f.title), f.severity, status_label(f, short=True)) for f in group],
+        location=screen_name(group[0].location),
+        rules=[RuleCell(f.rule, screen_name(f.title), f.severity, status_label(f, short=True)) for f in group],
         provisions=list(dict.fromkeys(p for f in group for p in _headline(f.provisions))),
-        text=escape_text(excerpt(group[0].text, [escape_text(e) for e in evidence])),
+        text=screen_name(excerpt(group[0].text, [screen_name(e) for e in evidence])),
     )
 
 
 def document_rows(doc: DocumentResult, show_info: bool) -> tuple[DocumentRows, int]:
     """The rows of one document (none when it has nothing to show) and the findings the baseline hid."""
     if doc.error is not None:
-        return DocumentRows(doc, [Row(text=escape_text(doc.error))]), 0
+        return DocumentRows(doc, [Row(text=screen_name(doc.error))]), 0
     rows: list[Row] = []
     if doc.verdict == "expired" and not doc.flagged:
-        rows.append(Row(text=escape_text(doc.reasons[0])))
+        rows.append(Row(text=screen_name(doc.reasons[0])))
     shown, hidden = shown_findings(doc, show_info)
     groups: dict[tuple[int, int], list[Finding]] = {}
     for f in shown:
         groups.setdefault((f.start, f.end), []).append(f)
     rows += [_finding_row(g) for g in groups.values()]
     if doc.review.final and not rows:
-        rows.append(Row(text=escape_text(doc.review.final.reason)))
+        rows.append(Row(text=screen_name(doc.review.final.reason)))
     return DocumentRows(doc, rows), hidden
 
 
@@ -197,7 +197,7 @@ def render_table(report: Report, show_info: bool = False, width: int = UNBOUNDED
 
 def _closing(report: Report, width: int) -> list[str]:
     out = []
-    facts = [fit(f"  {short_path(d.path)}：{escape_text(line)}", width, "    ") for d in report.documents
+    facts = [fit(f"  {short_path(d.path)}：{screen_name(line)}", width, "    ") for d in report.documents
              if (d.flagged or d.verdict == "expired") and (line := meta_line(d.meta))]
     if facts:  # what each flagged or expired document says about itself (文号, 发文机关, dates)
         out.append("文件信息：\n" + "\n".join(facts))

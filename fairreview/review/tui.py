@@ -3,6 +3,10 @@
 Line-based on purpose: it works over SSH in any terminal, through ``screen``/``tmux``, with a screen reader,
 and with piped input (one answer per line; end of input = quit). Every answer is committed to the
 database before the next clause is shown, so killing the session loses nothing already answered.
+
+Everything from outside (names, document text, what reviewers typed) is shown through
+:func:`~fairreview.escapes.screen_text` / :func:`~fairreview.escapes.screen_name`: only this module's own
+colours reach the terminal as escape sequences.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, TextIO
 
 import click
 
+from ..escapes import screen_name, screen_text
 from ..legal import provisions
 from ..model import DocumentResult, Finding, PrecedentMatch, Report
 from ..report.labels import CONCLUSION_ZH, KIND_ZH, SEVERITY_ZH, STATUS_ZH, VERDICT_ZH, precedent_source
@@ -85,7 +90,7 @@ class Session:
             self.say("")
             raise Quit()
         if self.echo_input:  # piped answers are not echoed by a terminal: keep the transcript readable
-            self.say(line.rstrip("\n"))
+            self.say(screen_name(line.rstrip("\n")))
         return line.strip()
 
     def ask_required(self, prompt: str, check: Callable[[str], str | None] | None = None) -> str:
@@ -105,9 +110,12 @@ class Session:
             return text
         return click.style(text, **kw)
 
-    def block(self, text: str, first: str = "    ", rest: str | None = None, margin: int = 4) -> None:
-        """``text`` wrapped to the screen, indented."""
-        self.say(_indent(wrap(text, self.cols() - margin), first, rest))
+    def block(self, text: str, first: str = "    ", rest: str | None = None, margin: int = 4,
+              styled: bool = False) -> None:
+        """``text`` wrapped to the screen, indented; escaped for the terminal unless it is ``styled`` (already
+        escaped, with this screen's own colours in it)."""
+        shown = text if styled else screen_text(text)
+        self.say(_indent(wrap(shown, self.cols() - margin), first, rest))
 
     # -- document state --------------------------------------------------------------------------------
     def doc_id(self, i: int, create: bool) -> int | None:
@@ -160,14 +168,14 @@ class Session:
         doc = self.report.documents[i]
         self.say("")
         self.say(self.style("═" * (self.cols() // 2), dim=True))
-        self.say(self.style(f"[{n}/{total}] ", bold=True) + f"文件：{os.path.relpath(doc.path)}")
+        self.say(self.style(f"[{n}/{total}] ", bold=True) + f"文件：{screen_name(os.path.relpath(doc.path))}")
         if doc.title:
             number = f"  {doc.meta.doc_number}" if doc.meta.doc_number else ""
             self.block(f"标题：{doc.title}{number}", "        ", "              ", margin=14)
         self.block(
-            f"位置：{self.style(f.location, bold=True)}    "
-            f"规则：{f.rule} {f.title}〔{SEVERITY_ZH.get(f.severity, f.severity)}〕",
-            "        ", "              ", margin=14,
+            f"位置：{self.style(screen_name(f.location), bold=True)}    "
+            f"规则：{screen_name(f'{f.rule} {f.title}')}〔{SEVERITY_ZH.get(f.severity, f.severity)}〕",
+            "        ", "              ", margin=14, styled=True,
         )
         self.show_clause(i, f)
         self.heading("问题")
@@ -194,10 +202,10 @@ class Session:
         before, after = _context(text, f.start, f.end) if text else ("", "")
         if before:
             self.block(before)
-        marked = excerpt(f.text, f.evidence, limit=10**6)
+        marked = screen_text(excerpt(f.text, f.evidence, limit=10**6))
         if self.color:
             marked = marked.replace("【", "【\x1b[1;33m").replace("】", "\x1b[0m】")
-        self.block(marked, "  ▶ ", "    ")
+        self.block(marked, "  ▶ ", "    ", styled=True)
         if after:
             self.block(after)
 
@@ -205,16 +213,16 @@ class Session:
         d = f.review.decision
         if d is not None:
             more = (f"，理由：{d.reason}" if d.reason else "") + (f"，实施期限至 {d.deadline}" if d.deadline else "")
-            line = f"    当前复核：{STATUS_ZH[status(f)]}{more}（{d.reviewer}，{d.decided_at}）"
+            line = screen_name(f"    当前复核：{STATUS_ZH[status(f)]}{more}（{d.reviewer}，{d.decided_at}）")
             self.say(self.style(line, fg="cyan"))
         for note in f.review.notes:
-            self.say(f"    备注：{note.text}（{note.reviewer}，{note.noted_at}）")
+            self.say(screen_name(f"    备注：{note.text}（{note.reviewer}，{note.noted_at}）"))
 
     def show_document_end(self, i: int) -> None:
         doc = self.report.documents[i]
         self.say("")
         self.say(self.style("─" * (self.cols() // 2), dim=True))
-        self.say(f"本文件的问题条款已看完：{os.path.relpath(doc.path)}")
+        self.say(f"本文件的问题条款已看完：{screen_name(os.path.relpath(doc.path))}")
         tally: dict[str, int] = {}
         for f in doc.findings:
             if f.flags():
@@ -225,7 +233,7 @@ class Session:
             self.block(r, "      · ", "        ", margin=8)
         final = doc.review.final
         if final is not None:
-            self.say(f"    已定最终结论：{CONCLUSION_ZH[final.verdict]}，理由：{final.reason}（{final.reviewer}）")
+            self.say(screen_name(f"    已定最终结论：{CONCLUSION_ZH[final.verdict]}，理由：{final.reason}（{final.reviewer}）"))
 
     # -- actions ---------------------------------------------------------------------------------------
     def decide(
@@ -299,7 +307,7 @@ class Session:
             return 0
         self.say(
             f"待复核 {total_findings} 处问题条款，涉及 {sum(1 for s in steps if s.finding is None)} 个文件。"
-            f"复核人：{self.reviewer}。每个回答立即保存。"
+            f"复核人：{screen_name(self.reviewer)}。每个回答立即保存。"
         )
         self.say(HELP)
         pos = 0
@@ -424,7 +432,7 @@ class Session:
             for f in d.findings
             if counts(f) and status(f) in ("open", "exception_expired")
         )
-        self.say(f"尚有 {left} 处待复核。数据库：{self.store.path}")
+        self.say(f"尚有 {left} 处待复核。数据库：{screen_name(str(self.store.path))}")
 
 
 def _isatty(stream: TextIO) -> bool:
