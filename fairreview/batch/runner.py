@@ -178,13 +178,15 @@ class Runner:
 
     # -- the scan --------------------------------------------------------------------------------------
     def scan(self, paths: list[str], *, jobs: int | None = 1, progress: bool = False,
-             dask_client: Client | None = None) -> Report:
+             dask_client: Client | None = None, follow_links: bool = False) -> Report:
         """Every document under ``paths``, in walk order. ``jobs`` worker processes (None: one per core);
         ``dask_client`` runs them on a Dask cluster instead. ``-`` is a document read from standard input.
+        Symbolic links that lead outside the given folders are reported, not followed, unless ``follow_links``.
 
         Raises :class:`~fairreview.settings.ConfigError` when the settings were found from the documents and
         a file found would, on its own, find another configuration (one scan, one configuration)."""
-        entries = walk(list(paths), exclude=Exclude(self.settings.exclude, self.settings.exclude_root))
+        entries = walk(list(paths), exclude=Exclude(self.settings.exclude, self.settings.exclude_root),
+                       follow_links=follow_links)
         if self.settings.workspace.config_origin == DISCOVERED:
             check_files(self.settings.workspace.config, [e.path for e in entries])
         self.exclude_scanned(paths)
@@ -305,12 +307,14 @@ def _inside_scanned(directory: Path, paths: list[str]) -> bool:
     return False
 
 
-def scan_paths(paths: list[str], settings: Settings | None = None, engine: Engine | None = None, *,
+def scan_paths(paths: list[str], settings: Settings | None = None, engine: Engine | None = None, *,  # noqa: PLR0913
                jobs: int | None = 1, cache: bool = False, cache_dir: str | Path | None = None,
-               progress: bool = False, dask_client: Any = None) -> Report:
+               progress: bool = False, dask_client: Any = None, follow_links: bool = False) -> Report:
     """Scan files and folders. ``settings`` default: :func:`~fairreview.settings.load_settings` (the
     configuration file, as the command line uses it). ``jobs`` worker processes (None: one per core);
     ``cache`` / ``cache_dir`` reuse results of unchanged files; ``dask_client`` runs the documents on a Dask
-    cluster. The report is the same whichever options are used."""
+    cluster; ``follow_links`` follows symbolic links out of the given folders. The report is the same
+    whichever of ``jobs``, ``cache`` and ``dask_client`` is used."""
     with Runner(settings, engine, cache=cache, cache_dir=cache_dir, paths=list(paths)) as runner:
-        return runner.scan(list(paths), jobs=jobs, progress=progress, dask_client=dask_client)
+        return runner.scan(list(paths), jobs=jobs, progress=progress, dask_client=dask_client,
+                           follow_links=follow_links)

@@ -173,6 +173,7 @@ class RunOptions:
     cache: bool = True
     quiet: bool = False
     dask: str | None = None  # a Dask scheduler address
+    follow_links: bool = False  # follow symbolic links out of the given folders
 
 
 def _no_cache(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -194,6 +195,8 @@ def run_options(f: F) -> F:
                 help="安静：不显示进度、提示和报告，只输出错误（结果看退出码）"),
         _option("--dask", key="dask", bucket=_RUN, metavar="ADDRESS",
                 help="在已有的 Dask 集群上排查，如 tcp://10.0.0.5:8786（需安装 fairreview[dask]）"),
+        _option("--follow-links", key="follow_links", bucket=_RUN, is_flag=True,
+                help="跟随指向被排查文件夹之外的符号链接（默认不跟随，并在报告中列出）"),
     )
 
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import click
 
 from ..atomic_file import write_text
+from ..escapes import for_screen, screen_name
 from ..match.lexicon import Lexicon
 from ..model import Report
 from ..report.concise import render_concise, render_statistics
-from ..escapes import for_screen, screen_name
 from ..report.details import render_details
 from ..report.render import render
 from ..report.sarif import render_sarif

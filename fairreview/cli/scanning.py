@@ -47,9 +47,9 @@ def scan(paths: tuple[str, ...] | list[str], settings: Settings, run: RunOptions
 
 def _run(runner: Runner, paths: list[str], run: RunOptions) -> Report:
     if run.dask is None:
-        return runner.scan(paths, jobs=run.jobs, progress=not run.quiet)
+        return runner.scan(paths, jobs=run.jobs, progress=not run.quiet, follow_links=run.follow_links)
     with connect(run.dask) as client:
-        return runner.scan(paths, progress=not run.quiet, dask_client=client)
+        return runner.scan(paths, progress=not run.quiet, dask_client=client, follow_links=run.follow_links)
 
 
 def apply_decisions(report: Report, workspace: Workspace, decisions: bool = True, baseline: bool = True) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Exclude:
 @dataclass
 class Entry:
     path: str
-    error: str | None = None  # a problem found while walking (unreadable folder, link loop)
+    error: str | None = None  # a problem found while walking (unreadable folder, link loop, link outside)
 
 
 def _sort_key(p: str) -> tuple[str, ...]:
@@ -88,61 +89,95 @@ def file_problem(p: Path) -> str | None:
     return None
 
 
-def walk(paths: list[str], extensions: set[str] | None = None, exclude: Exclude | None = None) -> list[Entry]:
+def walk(paths: list[str], extensions: set[str] | None = None, exclude: Exclude | None = None,
+         follow_links: bool = False) -> list[Entry]:
     """Expand folders recursively. Hidden files and folders (``.git``, ``.fairreview``) and what ``exclude``
     matches (default: :data:`DEFAULT_EXCLUDES`) are skipped.
 
     Files named on the command line are always kept (so an unsupported one is reported); inside folders only
-    files with a supported extension (when ``extensions`` is given) are taken.
+    files with a supported extension (when ``extensions`` is given) are taken. A symbolic link that leads
+    outside the given folders (for a file named directly: outside its own folder) is not followed but
+    reported as an entry with an error, unless ``follow_links``. The walk is iterative: no depth limit.
     """
     exclude = exclude if exclude is not None else Exclude()
+    roots = _roots(paths)
     out: list[Entry] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            out.extend(_walk_dir(p, extensions, exclude))
+            out.extend(_walk_dir(p, extensions, exclude, _Links(roots, follow_links)))
         else:
-            out.append(Entry(str(p), error=file_problem(p)))
+            out.append(Entry(str(p), error=file_problem(p) or _Links(roots, follow_links).outside(p)))
     return out
 
 
-def _walk_dir(root: Path, extensions: set[str] | None, exclude: Exclude) -> list[Entry]:
-    walker = _Walker(extensions, exclude)
-    walker.visit(root, exclude.prefix(root))
+def _roots(paths: list[str]) -> list[str]:
+    """Where links may lead: every given folder, and the folder of every given file (all resolved)."""
+    return [os.path.realpath(p if Path(p).is_dir() else Path(p).parent) for p in paths]
+
+
+@dataclass(frozen=True)
+class _Links:
+    roots: list[str]
+    follow: bool = False
+
+    def outside(self, p: Path) -> str | None:
+        """Why a symbolic link is not followed (it leads outside every root), or None."""
+        if self.follow or not p.is_symlink():
+            return None
+        target = os.path.realpath(p)
+        if any(target == r or target.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots):
+            return None
+        return f"符号链接指向被排查的文件夹之外（{target}），未读取；确需排查时加 --follow-links"
+
+
+def _walk_dir(root: Path, extensions: set[str] | None, exclude: Exclude, links: _Links) -> list[Entry]:
+    walker = _Walker(extensions, exclude, links)
+    walker.walk(root, exclude.prefix(root))
     return walker.found
 
 
 class _Walker:
-    """One folder tree, depth first in name order; a folder reached twice (a link loop) is reported once."""
+    """One folder tree, depth first in name order (iteratively: a tree 1,000 folders deep is walked like any
+    other); a folder reached twice (a link loop) is reported once."""
 
-    def __init__(self, extensions: set[str] | None, exclude: Exclude) -> None:
-        self.extensions, self.exclude = extensions, exclude
+    def __init__(self, extensions: set[str] | None, exclude: Exclude, links: _Links) -> None:
+        self.extensions, self.exclude, self.links = extensions, exclude, links
         self.found: list[Entry] = []
         self.seen: set[tuple[int, int]] = set()
 
-    def visit(self, d: Path, rel: str) -> None:
-        names = self._names(d)
-        for name in names or ():
-            if name.startswith("."):
+    def walk(self, root: Path, rel: str) -> None:
+        # one iterator of (child, its relative path) per open folder: the order of a recursive walk
+        stack: list[Iterator[tuple[Path, str]]] = []
+        self._enter(stack, root, rel)
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
                 continue
-            child = d / name
+            child, child_rel = item
             is_dir = child.is_dir()
-            if self.exclude.matches(rel + name, is_dir):
+            if self.exclude.matches(child_rel, is_dir):
                 continue
-            problem = file_problem(child)
+            problem = file_problem(child) or self.links.outside(child)
             if problem is not None:
                 self.found.append(Entry(str(child), error=problem))
             elif is_dir:
-                self.visit(child, rel + name + "/")
+                self._enter(stack, child, child_rel + "/")
             elif self.extensions is None or child.suffix.lower() in self.extensions:
                 self.found.append(Entry(str(child)))
+
+    def _enter(self, stack: list[Iterator[tuple[Path, str]]], d: Path, rel: str) -> None:
+        names = self._names(d)
+        if names is not None:
+            stack.append(iter([(d / n, rel + n) for n in names if not n.startswith(".")]))
 
     def _names(self, d: Path) -> list[str] | None:
         """The folder's entries in name order, or None (the problem recorded as an entry)."""
         try:
             st = d.stat()
         except OSError as exc:
-            self.found.append(Entry(str(d), error=f"无法访问文件夹：{exc.strerror or exc}"))
+            self.found.append(Entry(str(d), error=f"无法访问文件夹：{os_reason(exc)}"))
             return None
         key = (st.st_dev, st.st_ino)
         if key in self.seen:
@@ -152,8 +187,24 @@ class _Walker:
         try:
             return sorted(os.listdir(d))
         except OSError as exc:
-            self.found.append(Entry(str(d), error=f"无法读取文件夹：{exc.strerror or exc}"))
+            self.found.append(Entry(str(d), error=f"无法读取文件夹：{os_reason(exc)}"))
             return None
+
+
+_REASONS = {
+    errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限", errno.ENOENT: "不存在（可能已被移动或删除）",
+    errno.ENAMETOOLONG: "路径过长", errno.ELOOP: "符号链接形成循环", errno.EIO: "读写错误（磁盘或网络文件系统故障）",
+    errno.ENOTDIR: "路径中的某一级不是文件夹", errno.EMFILE: "打开的文件过多", errno.ENFILE: "打开的文件过多",
+    errno.ENOMEM: "内存不足", errno.ETIMEDOUT: "网络文件系统超时", errno.ESTALE: "网络文件系统的文件句柄已失效",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason of an operating-system error in Chinese (the C library's text is English)."""
+    reason = _REASONS.get(exc.errno or 0)
+    if reason is not None:
+        return reason
+    return f"系统错误 {errno.errorcode.get(exc.errno or 0, exc.errno)}" if exc.errno else "系统错误"
 
 
 def read_bytes(path: str, max_bytes: int) -> bytes | str:
@@ -171,4 +222,4 @@ def read_bytes(path: str, max_bytes: int) -> bytes | str:
     except FileNotFoundError:
         return "文件不存在"
     except OSError as exc:
-        return f"无法读取文件：{exc.strerror or exc}"
+        return f"无法读取文件：{os_reason(exc)}"
