@@ -92,6 +92,8 @@ class Engine:
             ex = extract(data, name or os.path.basename(path))
         except ReadError as exc:
             return Analysis(unreadable(path, str(exc), self.settings.as_of, sha))
+        except MemoryError:  # over the memory budget: the batch layer reports it as such
+            raise
         except Exception as exc:  # a reader bug must not end the scan of the other files
             error = f"读取时发生内部错误（{type(exc).__name__}: {exc}）"
             return Analysis(unreadable(path, error, self.settings.as_of, sha))

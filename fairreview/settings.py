@@ -17,8 +17,13 @@ anchored to the documents, never to the shell's folder:
   (:func:`default_database`).
 
 Keys: ``select``, ``ignore``, ``extend-lexicons`` (folders, relative to the config file), ``exclude``,
-``segmenter``, ``pkuseg-model``, ``db``, ``max-size``, ``reviewer``, and ``cache-dir``, which is accepted
-but ignored (``Workspace.ignored_keys``). docs/configuration.md documents them for users.
+``segmenter``, ``pkuseg-model``, ``db``, ``max-size``, ``reviewer``, ``timeout``, ``memory-limit``, and
+``cache-dir``, which is accepted but ignored (``Workspace.ignored_keys``). docs/configuration.md documents
+them for users.
+
+A :class:`Budget` (what one document may cost in time and memory) is part of the settings but not of a result:
+a document over budget is an error that is never cached, so a larger budget gets a fresh try.
+
 """
 
 from __future__ import annotations
@@ -42,8 +47,15 @@ DEFAULT_MAX_BYTES = 100 * MB
 PROJECT_DB = Path(".fairreview") / "review.db"  # beside the configuration file, or found above the documents
 ENV_DATA_DIR = "FAIRREVIEW_DATA_DIR"  # the user's own data folder (default: platformdirs' user data folder)
 STDIN = "-"  # a document read from standard input; its anchor is the current folder
+#: per document: the slowest of the 1,277 corpus documents takes 0.5 s (loading the segmenter included), a
+#: LibreOffice conversion about 1 s; the page/size budgets of read/limits.py stop the known bombs in < 0.1 s
+DEFAULT_TIMEOUT_S = 60.0
+#: address space of a worker process (which bounds its resident memory): 330 MB with the segmentation model
+#: loaded, and the largest document the reader accepts (2,000,000 characters) needs 200 MB more
+DEFAULT_MEMORY_MB = 1024
+MIN_MEMORY_MB = 64
 KEYS = {"select", "ignore", "extend-lexicons", "exclude", "segmenter", "pkuseg-model", "db", "max-size",
-        "cache-dir", "reviewer"}
+        "cache-dir", "reviewer", "timeout", "memory-limit"}
 # where the configuration in use came from (Workspace.config_origin); PROGRAM: Settings made in code
 DISCOVERED, GIVEN, ISOLATED, PROGRAM = "discovered", "given", "isolated", "program"
 SEGMENTERS = ("auto", "pkuseg", "char")
@@ -110,6 +122,14 @@ class Workspace:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """What one document may cost, enforced in the worker process that analyses it (batch/budget.py)."""
+
+    timeout_s: float = DEFAULT_TIMEOUT_S  # wall-clock seconds, reading and analysis (conversion included)
+    memory_mb: int = DEFAULT_MEMORY_MB  # MB of address space of a worker process
+
+
+@dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -123,11 +143,12 @@ class Settings:
     exclude: tuple[str, ...] = field(default=(), compare=False)
     exclude_root: str | None = field(default=None, compare=False)  # the folder the patterns are relative to
     workspace: Workspace = field(default_factory=Workspace, compare=False)
+    budget: Budget = field(default_factory=Budget, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The settings that determine a result (the workspace and the file selection do not)."""
+        """The settings that determine a result (the workspace, the file selection and the budget do not)."""
         d = asdict(self)
-        for key in ("workspace", "exclude", "exclude_root"):
+        for key in ("workspace", "exclude", "exclude_root", "budget"):
             del d[key]
         return d
 
@@ -143,6 +164,8 @@ class Overrides:
     pkuseg_model: str | None = None
     as_of: str | None = None  # YYYY-MM-DD; default today
     max_size_mb: int | None = None
+    timeout_s: float | None = None
+    memory_mb: int | None = None
     cache_dir: str | None = None
     db: str | None = None
     reviewer: str | None = None
@@ -361,6 +384,12 @@ def _validate_values(where: str, data: dict[str, Any]) -> None:
     size = data.get("max-size")
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 1):
         raise ConfigError(f"配置文件 {where}：max-size 应为正整数（MB），而不是 {size!r}")
+    timeout = data.get("timeout")
+    if timeout is not None and (not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0):
+        raise ConfigError(f"配置文件 {where}：timeout 应为正数（每个文件的秒数），而不是 {timeout!r}")
+    memory = data.get("memory-limit")
+    if memory is not None and (not isinstance(memory, int) or isinstance(memory, bool) or memory < MIN_MEMORY_MB):
+        raise ConfigError(f"配置文件 {where}：memory-limit 应为不小于 {MIN_MEMORY_MB} 的整数（MB），而不是 {memory!r}")
     for key in ("pkuseg-model", "db", "cache-dir", "reviewer"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
             raise ConfigError(f"配置文件 {where}：{key} 应为非空字符串")
@@ -424,6 +453,8 @@ def load_settings(overrides: Overrides | None = None, config: Config | None = No
         exclude=tuple(cfg.get("exclude", ())) + _lexicon_excludes(cfg) + tuple(given.exclude),
         exclude_root=str(cfg.path.parent) if cfg.path else None,
         workspace=workspace,
+        budget=Budget(timeout_s=float(given.timeout_s or cfg.get("timeout") or DEFAULT_TIMEOUT_S),
+                      memory_mb=int(given.memory_mb or cfg.get("memory-limit") or DEFAULT_MEMORY_MB)),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 _LINE = "第{n}条 为规范政府投资项目管理，提高资金使用效益，根据有关规定，制定本办法。"
 
@@ -78,4 +79,45 @@ def ofd_document(lines: list[tuple[str, float, float, float]]) -> bytes:
         zf.writestr("OFD.xml", root)
         zf.writestr("Doc_0/Document.xml", document)
         zf.writestr("Doc_0/Pages/Page_0/Content.xml", content)
+    return out.getvalue()
+
+
+def pdf_flate_bomb(inflated_mb: int = 1024) -> bytes:
+    """A one-page PDF whose content stream is ``inflated_mb`` MB of spaces, deflated to about a thousandth of that
+    (issue 12: "a 1 MB PDF inflates to 2 GB of memory")."""
+    co = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    parts = [co.compress(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n")]
+    parts += [co.compress(chunk) for _ in range(inflated_mb)]
+    parts.append(co.flush())
+    stream = b"".join(parts)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [4 0 R] >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+               b" /Contents 5 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def zip_member_bomb(name: str = "word/document.xml", inflated_mb: int = 1024) -> bytes:
+    """A zip package (docx-shaped) with one member that inflates to ``inflated_mb`` MB but declares a small size."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"/>')
+        with zf.open(name, "w", force_zip64=True) as fh:
+            chunk = b" " * (1 << 20)
+            for _ in range(inflated_mb):
+                fh.write(chunk)
     return out.getvalue()

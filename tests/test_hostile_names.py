@@ -63,28 +63,28 @@ def folder(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("fmt", ["table", "details", "json", "jsonl", "sarif", "csv"])
 def test_every_scan_output_is_valid_utf8_and_terminal_safe(folder: Path, fmt: str) -> None:
     args = ["--details"] if fmt == "details" else ["--format", fmt]
-    proc = fairreview("scan", "docs", "--no-cache", "-q", *args, cwd=folder)
+    proc = fairreview("scan", "docs", "--no-cache", *args, cwd=folder)
     assert proc.returncode == 1, proc.stderr.decode()  # findings, not a crash
     assert b"Traceback" not in proc.stderr
     terminal_safe(proc.stdout)
     terminal_safe(proc.stderr)
     out = folder / f"out.{fmt}"
-    written = fairreview("scan", "docs", "--no-cache", "-q", *args, "-o", str(out), cwd=folder)
+    written = fairreview("scan", "docs", "--no-cache", *args, "-o", str(out), cwd=folder)
     assert written.returncode == 1 and out.read_bytes() == proc.stdout  # -o writes exactly what stdout shows
 
 
 def test_json_names_unescape_to_the_exact_bytes(folder: Path) -> None:
-    proc = fairreview("scan", "docs", "--no-cache", "-q", "--format", "json", cwd=folder)
+    proc = fairreview("scan", "docs", "--no-cache", "--format", "json", cwd=folder)
     report = json.loads(proc.stdout.decode("utf-8"))
     names = {os.fsencode(os.path.basename(unescape_text(d["path"]))) for d in report["documents"]}
     assert names == {os.fsencode(n) for n in os.listdir(folder / "docs")}
-    lines = fairreview("scan", "docs", "--no-cache", "-q", "--format", "jsonl", cwd=folder).stdout
+    lines = fairreview("scan", "docs", "--no-cache", "--format", "jsonl", cwd=folder).stdout
     docs = [json.loads(line) for line in lines.decode("utf-8").splitlines()][:-1]
     assert {os.fsencode(os.path.basename(unescape_text(d["path"]))) for d in docs} == names
 
 
 def test_sarif_uris_percent_encode_the_name_bytes(folder: Path) -> None:
-    proc = fairreview("scan", "docs", "--no-cache", "-q", "--format", "sarif", cwd=folder)
+    proc = fairreview("scan", "docs", "--no-cache", "--format", "sarif", cwd=folder)
     run = json.loads(proc.stdout.decode("utf-8"))["runs"][0]
     uris = {unquote_to_bytes(a["location"]["uri"]).rsplit(b"/", 1)[-1] for a in run["artifacts"]}
     assert uris == {os.fsencode(n) for n in os.listdir(folder / "docs")}
@@ -92,7 +92,7 @@ def test_sarif_uris_percent_encode_the_name_bytes(folder: Path) -> None:
 
 def test_csv_names_are_text_and_round_trip(folder: Path) -> None:
     names = os.listdir(folder / "docs")  # given by name, so the path cell starts with the name itself
-    proc = fairreview("scan", *names, "--no-cache", "-q", "--format", "csv", cwd=folder / "docs")
+    proc = fairreview("scan", *names, "--no-cache", "--format", "csv", cwd=folder / "docs")
     rows = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8-sig"))))[1:]
     cells = {row[0] for row in rows}
     assert all(not c.startswith(("=", "+", "-", "@")) for row in rows for c in row)
@@ -121,7 +121,7 @@ def test_show_text_and_errors_never_pass_control_characters(folder: Path) -> Non
 def test_review_screen_shows_names_and_text_escaped(folder: Path) -> None:
     for extra in ([], ["--color"]):
         proc = subprocess.run(
-            [sys.executable, "-m", "fairreview", "review", "docs", "--no-cache", "-q", "--reviewer", "甲", *extra],
+            [sys.executable, "-m", "fairreview", "review", "docs", "--no-cache", "--reviewer", "甲", *extra],
             cwd=folder, input=b"s\n\n" * 8 + b"q\n", capture_output=True, timeout=120, check=False)
         assert proc.returncode == 0, proc.stderr.decode()
         out = proc.stdout.decode("utf-8")

@@ -7,8 +7,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
@@ -20,18 +22,31 @@ OUTSIDE = "未读取；确需排查时加 --follow-links"
 
 
 def scan_json(*args: str, cwd: Path) -> tuple[int, dict]:
-    proc = subprocess.run([sys.executable, "-m", "fairreview", "scan", *args, "--no-cache", "-q", "--format", "json"],
+    proc = subprocess.run([sys.executable, "-m", "fairreview", "scan", *args, "--no-cache", "--format", "json"],
                           cwd=cwd, capture_output=True, timeout=300, check=False)
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()
     return proc.returncode, json.loads(proc.stdout.decode("utf-8"))
 
 
-def test_a_folder_nested_1000_deep_is_walked_and_reported(tmp_path: Path) -> None:
-    deep = tmp_path / "docs"
-    deep.mkdir()
-    for _ in range(1000):  # one level at a time: mkdir(parents=True) itself recurses
-        deep = deep / "d"
-        deep.mkdir()
+@pytest.fixture
+def deep(tmp_path: Path) -> Iterator[Path]:
+    """docs/d/d/…/d, 1,000 levels, made and removed one level at a time (mkdir(parents=True), shutil.rmtree and
+    pytest's clean-up of old temporary folders all recurse)."""
+    top = tmp_path / "docs"
+    top.mkdir()
+    levels = [top]
+    for _ in range(1000):
+        levels.append(levels[-1] / "d")
+        levels[-1].mkdir()
+    yield levels[-1]
+    for level in reversed(levels):
+        for child in level.iterdir():
+            if not child.is_dir():
+                child.unlink()
+        level.rmdir()
+
+
+def test_a_folder_nested_1000_deep_is_walked_and_reported(tmp_path: Path, deep: Path) -> None:
     (deep / "notice.txt").write_bytes(FIXTURE.read_bytes())
     (tmp_path / "docs" / "top.txt").write_bytes(FIXTURE.read_bytes())
     code, report = scan_json("docs", cwd=tmp_path)

@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from fairreview import Settings, scan_paths
 from fairreview.batch import Runner, local, runner
-from fairreview.batch.work import CRASHED, Outcome, Task
+from fairreview.batch.budget import crash_message
+from fairreview.batch.local import Failure
+from fairreview.batch.work import Outcome, Task
 from fairreview.cli import main
 from fairreview.model import Report
 from fairreview.read import registry
@@ -77,7 +79,7 @@ def test_two_processes_give_the_same_report(folder: Path, reference: dict,
     seen: list[int] = []
     real_pool = Runner._pool
 
-    def spy(self: Runner, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
+    def spy(self: Runner, order: list[Task], workers: int) -> Iterator[tuple[Task, Outcome | Failure]]:
         seen.append(workers)
         return real_pool(self, order, workers)
 
@@ -136,5 +138,5 @@ def test_a_document_that_kills_its_worker_is_reported_and_the_scan_goes_on(
     bad.write_bytes(b"anything")
     report = _json(scan_paths([str(folder), str(bad)], Settings(as_of=AS_OF), jobs=2))
     *others, last = report["documents"]
-    assert last["path"] == str(bad) and last["verdict"] == "error" and last["error"] == CRASHED
+    assert last["path"] == str(bad) and last["verdict"] == "error" and last["error"] == crash_message(70, 1024)
     assert others == reference["documents"]

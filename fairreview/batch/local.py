@@ -1,32 +1,98 @@
-"""Worker processes on this machine, each with one Engine, at most ``IN_FLIGHT`` documents queued each
-(memory stays flat at any scale).
+"""Worker processes on this machine: every document is analysed in a child process, within the budget of
+:class:`~fairreview.settings.Budget` (:mod:`.budget`), also when there is one worker (``--jobs 1``, a scan of a
+few files, ``show``, ``text``).
 
-Under ``fork`` the children inherit the parent's Engine (automaton, segmenter) page by page; under
-``spawn`` the pool initializer builds it once per worker from an :class:`EngineSpec`. A worker that dies
-(a native reader library crashing on a hostile file) breaks the pool: the documents it may have held are
-then run again one at a time in a fresh one-process pool, and the one that kills its process again is
-reported as an error; the scan goes on.
+Why a child for one document too, rather than a timer in the caller's process: a signal can only interrupt the
+main thread, and only between two steps of Python code — a native reader (pdfium, zlib, lxml) stuck in one call
+never sees it — and a memory limit or a crashing native library would hit the caller's own process (a reviewer's
+terminal session, or a service that imports fairreview). A child costs a fork (milliseconds: the Engine is
+shared page by page) and, when a rule needs word boundaries, loading the segmenter there (0.5 s) instead of
+here. Where no child can be started (a daemonic process, e.g. inside another pool), :func:`run_here` runs the
+documents in this process with the deadline only, and only in the main thread.
+
+The pool hands each worker one document at a time, so it always knows which document a worker holds and since
+when:
+
+- the worker's own timer stops the document at the deadline (converters killed, temporary copies removed) and
+  the worker reports it and exits; a worker still busy ``grace`` seconds later is killed from here;
+- a worker that dies holding a document (a native library crashed, or aborted on the memory limit) is replaced
+  and the document tried once more in a fresh worker; if it dies again, it is reported;
+- a worker that went over budget is always replaced; the scan goes on;
+- on every way out (the end, an error, Ctrl-C) the workers are stopped: SIGTERM makes each unwind (its
+  converter's process group killed, temporary copies removed), SIGKILL follows for any still there.
+
+Under ``fork`` the children inherit the parent's Engine (automaton, segmenter) page by page; under ``spawn``
+the job builds it from an :class:`EngineSpec`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import os
 import sys
+import time
 from collections import deque
-from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from ..pipeline import Engine, unreadable
-from .work import CRASHED, EngineSpec, Outcome, Task, analyse_document
+from ..settings import Budget
+from .budget import (
+    DocumentTimeout,
+    Stop,
+    block_interrupts,
+    crash_message,
+    deadline,
+    limit_memory,
+    memory_message,
+    on_stop,
+)
+from .budget import timeout_message as timed_out
 
 if TYPE_CHECKING:  # pragma: no cover
-    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 
-#: Documents queued per worker process: enough to keep it busy, few enough to keep memory flat.
-IN_FLIGHT = 4
+#: seconds a worker has, after its deadline, to report (its converter killed, its temporary folder removed)
+GRACE_MAX_S = 5.0
+#: seconds the workers have to stop on the way out before they are killed
+STOP_WAIT_S = 3.0
 
-_WORKER_ENGINE: Engine | None = None
+
+class Job(Protocol):
+    """What a worker does: ``start()`` runs once in the child (building what it needs) and returns the function
+    applied to each item. The job and the items travel to the child: under ``spawn`` the job must pickle, the
+    items always."""
+
+    def start(self) -> Callable[[Any], Any]: ...
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that went over its budget or whose worker died: the Chinese reason."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class _Fatal:
+    """The run's own error in a worker (rules or segmenter unusable): raised again here."""
+
+    error: BaseException
+
+
+class Item(Protocol):
+    """A document to run (``work.Task``): its place in the caller's list and its path."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def path(self) -> str: ...
+
+
+ItemT = TypeVar("ItemT", bound=Item)
 
 
 def available_cores() -> int:
@@ -44,67 +110,175 @@ def start_method() -> str:
     return "fork" if "fork" in methods and sys.platform.startswith("linux") else "spawn"
 
 
-def _init_worker(spec: EngineSpec | None) -> None:
-    global _WORKER_ENGINE
-    if spec is not None:  # spawn: build it here; fork: inherited from the parent
-        _WORKER_ENGINE = spec.build()
-
-
-def _work(task: tuple[int, str]) -> tuple[int, Outcome]:
-    assert _WORKER_ENGINE is not None
-    index, path = task
-    return index, analyse_document(_WORKER_ENGINE, path)
-
-
-def run_pool(order: list[Task], workers: int, as_of: str, *, engine: Engine | None = None,
-             spec: EngineSpec | None = None) -> Iterator[tuple[int, Outcome]]:
-    """(index, outcome) of every task, as they complete. ``engine``: fork it; ``spec``: spawn and build."""
-    global _WORKER_ENGINE
+def can_start_workers() -> bool:
+    """False in a daemonic process (multiprocessing forbids it children)."""
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork" if engine is not None else "spawn")
-    if engine is not None:
-        _WORKER_ENGINE = engine  # the children inherit it, built once
-        if any(p.word for r in engine.lexicon.rules for p in r.patterns):
-            # a rule needs word boundaries: load the segmenter once here, the workers share its pages
-            getattr(engine.matcher, "segmenter", None)
-    pending: deque[Task] = deque(order)
-    suspects: deque[Task] = deque()
+    return not multiprocessing.current_process().daemon
+
+
+def grace(budget: Budget) -> float:
+    return min(GRACE_MAX_S, max(1.0, 0.1 * budget.timeout_s))
+
+
+# -- in the worker ------------------------------------------------------------------------------------------
+def _child(conn: Connection, job: Job, budget: Budget) -> None:
+    on_stop()
+    faulthandler.disable()  # a native crash here is reported by the pool, not dumped on the user's terminal
     try:
-        while pending or suspects:
-            isolate = bool(suspects)
-            broken = yield from _round(ctx, spec, suspects if isolate else pending, 1 if isolate else workers)
-            if broken and isolate:  # alone in its process and it died again: this document is the cause
-                for t in broken:
-                    yield t.index, Outcome(unreadable(t.path, CRASHED, as_of), cacheable=False)
-            elif broken:
-                suspects.extend(sorted(broken, key=lambda t: t.index))
+        work = job.start()
+        limit_memory(budget.memory_mb)
+        while True:
+            item = conn.recv()
+            if item is None:
+                return
+            value, keep = _one(work, item, budget)
+            conn.send((item.index, value, keep))
+            if not keep:  # over budget: a fresh process takes the next document
+                return
+    except (Stop, EOFError, OSError):
+        return
+    except Exception as exc:  # the run's own error (the rules, the segmenter): the parent raises it
+        with contextlib.suppress(Exception):
+            conn.send((-1, _Fatal(exc), False))
+
+
+def _one(work: Callable[[Any], Any], item: Any, budget: Budget) -> tuple[Any, bool]:
+    try:
+        with deadline(budget.timeout_s):
+            return work(item), True
+    except DocumentTimeout:
+        return Failure(timed_out(budget.timeout_s)), False
+    except MemoryError:
+        return Failure(memory_message(budget.memory_mb)), False
+
+
+# -- here ---------------------------------------------------------------------------------------------------
+@dataclass
+class _Worker(Generic[ItemT]):
+    process: BaseProcess
+    conn: Connection
+    item: ItemT | None = None
+    since: float = 0.0
+    leaving: bool = False  # it said it ends after its document: no new one for it
+
+
+class Pool(Generic[ItemT]):
+    """``size`` worker processes running ``job`` over items, each within ``budget``."""
+
+    def __init__(self, ctx: BaseContext, size: int, job: Job, budget: Budget):
+        self.ctx, self.size, self.job, self.budget = ctx, size, job, budget
+        self.workers: list[_Worker[ItemT]] = []
+        self.queue: deque[ItemT] = deque()
+        self.retried: set[int] = set()
+
+    def _start(self) -> _Worker[ItemT]:
+        here, there = self.ctx.Pipe()
+        process = self.ctx.Process(target=_child, args=(there, self.job, self.budget), daemon=True)  # type: ignore[attr-defined]
+        with block_interrupts():  # the child ignores Ctrl-C from its first instruction; here it waits a moment
+            process.start()
+        there.close()
+        return _Worker(process, here)
+
+    def _assign(self) -> None:
+        while self.queue and sum(not w.leaving for w in self.workers) < self.size:
+            self.workers.append(self._start())
+        for w in self.workers:
+            if w.item is None and self.queue and not w.leaving and w.process.is_alive():
+                w.item, w.since = self.queue.popleft(), time.monotonic()
+                with contextlib.suppress(OSError):  # it died meanwhile: found below, the document tried again
+                    w.conn.send(w.item)
+
+    def run(self, items: Sequence[ItemT]) -> Iterator[tuple[ItemT, Any]]:
+        """(item, value or :class:`Failure`) for every item, as they complete."""
+        from multiprocessing.connection import wait
+
+        self.queue.extend(items)
+        while self.queue or any(w.item is not None for w in self.workers):
+            self._assign()
+            busy = [w for w in self.workers if w.item is not None]
+            limit = self.budget.timeout_s + grace(self.budget)
+            timeout = max(0.0, min(w.since + limit for w in busy) - time.monotonic()) if busy else None
+            wait([w.conn for w in busy] + [w.process.sentinel for w in self.workers], timeout)
+            for w in list(self.workers):
+                yield from self._check(w, limit)
+
+    def _check(self, w: _Worker[ItemT], limit: float) -> Iterator[tuple[ItemT, Any]]:
+        if w.item is not None and _poll(w.conn):
+            yield from self._receive(w)
+        if not w.process.is_alive():
+            self._retire(w)
+            if w.item is not None:  # it died holding a document
+                yield from self._died(w.item, w.process.exitcode)
+        elif w.item is not None and time.monotonic() - w.since > limit:  # stuck where no signal reaches it
+            w.process.kill()
+            self._retire(w)
+            yield w.item, Failure(timed_out(self.budget.timeout_s))
+
+    def _receive(self, w: _Worker[ItemT]) -> Iterator[tuple[ItemT, Any]]:
+        try:
+            _index, value, keep = w.conn.recv()
+        except (EOFError, OSError):
+            return  # it died while writing: handled as a death
+        if isinstance(value, _Fatal):
+            raise value.error
+        item, w.item, w.leaving = w.item, None, not keep
+        assert item is not None
+        yield item, value
+
+    def _died(self, item: ItemT, exitcode: int | None) -> Iterator[tuple[ItemT, Any]]:
+        if item.index not in self.retried:  # once more, in a fresh process: the death may not be its fault
+            self.retried.add(item.index)
+            self.queue.appendleft(item)
+            return
+        yield item, Failure(crash_message(exitcode, self.budget.memory_mb))
+
+    def _retire(self, w: _Worker[ItemT]) -> None:
+        w.process.join(timeout=1)
+        w.conn.close()
+        self.workers.remove(w)
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are told to, busy ones get SIGTERM (they unwind), then SIGKILL."""
+        for w in self.workers:
+            if w.item is None:
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+            else:
+                with contextlib.suppress(OSError):
+                    w.process.terminate()
+        end = time.monotonic() + STOP_WAIT_S
+        for w in self.workers:
+            w.process.join(timeout=max(0.0, end - time.monotonic()))
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=1)
+            w.conn.close()
+        self.workers.clear()
+
+
+def _poll(conn: Connection) -> bool:
+    try:
+        return conn.poll()
+    except (EOFError, OSError):
+        return False
+
+
+def run_pool(items: Sequence[ItemT], workers: int, job: Job, budget: Budget, method: str | None = None
+             ) -> Iterator[tuple[ItemT, Any]]:
+    """(item, value or :class:`Failure`) for every item, as they complete, from ``workers`` processes."""
+    import multiprocessing
+
+    pool: Pool[ItemT] = Pool(multiprocessing.get_context(method or start_method()), workers, job, budget)
+    try:
+        yield from pool.run(items)
     finally:
-        _WORKER_ENGINE = None
+        pool.close()
 
 
-def _round(ctx: BaseContext, spec: EngineSpec | None, queue: deque[Task],
-           size: int) -> Generator[tuple[int, Outcome], None, list[Task]]:
-    """One pool of ``size`` processes over ``queue`` until it is empty or the pool breaks; the tasks a
-    broken pool may have held."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    broken: list[Task] = []
-    with ProcessPoolExecutor(size, mp_context=ctx, initializer=_init_worker, initargs=(spec,)) as pool:
-        inflight: dict[Future[tuple[int, Outcome]], Task] = {}
-        while (queue or inflight) and not broken:
-            while queue and len(inflight) < size * IN_FLIGHT:
-                t = queue.popleft()
-                inflight[pool.submit(_work, (t.index, t.path))] = t
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            for future in done:
-                task = inflight.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    broken.append(task)
-                    continue
-                yield result
-        broken.extend(inflight.values())
-    return broken
+def run_here(items: Sequence[ItemT], job: Job, budget: Budget) -> Iterator[tuple[ItemT, Any]]:
+    """The same in this process (no child can be started here): the deadline only, in the main thread only."""
+    work = job.start()
+    for item in items:
+        value, _keep = _one(work, item, budget)
+        yield item, value

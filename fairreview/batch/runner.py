@@ -6,7 +6,9 @@ it this module adds
 
 - the cache (:mod:`fairreview.cache`): files are read and hashed first, hits never touch an Engine, so an
   unchanged re-scan neither parses the lexicon nor loads a segmenter;
-- local parallelism (:mod:`.local`): ``jobs`` worker processes, fed largest documents first;
+- worker processes (:mod:`.local`): ``jobs`` of them, fed largest documents first, each document within the
+  time and memory budget of ``Settings.budget`` (also with one worker: the analysis never runs in the
+  caller's process, where no budget could be enforced);
 - Dask (:mod:`.cluster`) for runs beyond one machine.
 
 Whatever the route, results are put back in walk order, so the report is the same as a serial run's.
@@ -41,7 +43,7 @@ from ..version import __version__
 from . import local
 from .cluster import run_on_dask
 from .progress import Progress
-from .work import EngineSpec, Outcome, Task, analyse_document
+from .work import AnalyseJob, EngineSpec, Outcome, Task
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
@@ -215,7 +217,11 @@ class Runner:
             if entry.error is not None:
                 docs[i] = unreadable(entry.path, entry.error, as_of)
             elif entry.path == STDIN:
-                docs[i] = self._stdin_document()
+                stdin = self._stdin_task(i)
+                if isinstance(stdin, Task):
+                    todo.append(stdin)
+                    continue
+                docs[i] = stdin
             elif store is None:
                 todo.append(Task(i, entry.path, _size(entry.path)))
                 continue
@@ -231,35 +237,49 @@ class Runner:
             bar.advance()
         return todo
 
-    def _stdin_document(self) -> DocumentResult:
-        """The document on standard input, analysed here (a worker could not read it), never cached."""
+    def _stdin_task(self, index: int) -> Task | DocumentResult:
+        """The document on standard input: its bytes travel to the worker with the task (never cached)."""
         data = self.stdin()
         if len(data) > self.settings.max_bytes:
             error = f"标准输入过大（超过上限 {self.settings.max_bytes} 字节，可用 --max-size 调整）"
             return unreadable(STDIN_NAME, error, self.settings.as_of)
-        return analyse_document(self.engine, STDIN_NAME, data, name=stdin_file_name(data)).result
+        return Task(index, STDIN_NAME, len(data), data=data, name=stdin_file_name(data))
 
     def _compute(self, todo: list[Task], jobs: int | None,
                  dask_client: Client | None) -> Iterator[tuple[int, Outcome]]:
         if not todo:
             return
         if dask_client is not None:
-            yield from run_on_dask(dask_client, self.spec(), [(t.index, t.path) for t in todo], self.settings)
+            here = [t for t in todo if t.data is not None]  # standard input: this machine's
+            yield from self._analyse(here, 1)
+            rest = [(t.index, t.path) for t in todo if t.data is None]
+            yield from run_on_dask(dask_client, self.spec(), rest, self.settings)
             return
         # Largest first: the long documents start early instead of ending the run on one busy core.
         order = sorted(todo, key=lambda t: (-t.size, t.index))
-        workers = min(jobs or local.available_cores(), len(todo) // MIN_DOCS_PER_JOB)
-        if workers <= 1:
-            engine = self.engine
-            for t in order:
-                yield t.index, analyse_document(engine, t.path)
-            return
-        yield from self._pool(order, workers)
+        yield from self._analyse(order, max(1, min(jobs or local.available_cores(), len(todo) // MIN_DOCS_PER_JOB)))
 
-    def _pool(self, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
-        if local.start_method() == "fork":
-            return local.run_pool(order, workers, self.settings.as_of, engine=self.engine)
-        return local.run_pool(order, workers, self.settings.as_of, spec=self.spec())
+    def _analyse(self, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
+        if not order:
+            return
+        for task, value in self._pool(order, workers):
+            if isinstance(value, local.Failure):  # over budget, or its worker died: never cached
+                value = Outcome(unreadable(task.path, value.message, self.settings.as_of), cacheable=False)
+            elif task.data is not None:  # standard input: no file to key a cached result on
+                value = Outcome(value.result, cacheable=False)
+            yield task.index, value
+
+    def _pool(self, order: list[Task], workers: int) -> Iterator[tuple[Task, Outcome | local.Failure]]:
+        budget = self.settings.budget
+        if not local.can_start_workers():
+            return local.run_here(order, AnalyseJob(self.engine), budget)
+        if local.start_method() != "fork":
+            return local.run_pool(order, workers, AnalyseJob(spec=self.spec()), budget, "spawn")
+        engine = self.engine  # the children inherit it, built once
+        if workers > 1 and any(p.word for r in engine.lexicon.rules for p in r.patterns):
+            # a rule needs word boundaries: load the segmenter once here, the workers share its pages
+            getattr(engine.matcher, "segmenter", None)
+        return local.run_pool(order, workers, AnalyseJob(engine), budget, "fork")
 
     def close(self) -> None:
         self._closed = True

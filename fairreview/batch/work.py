@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..match.lexicon import Lexicon, LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import DocumentResult
-from ..pipeline import Engine, unreadable
+from ..pipeline import Engine, extract_file, unreadable
+from ..read import Extracted, ReadError
 from ..read.files import read_bytes
 from ..settings import Settings
 
-CRASHED = "分析该文件的进程意外退出（文件可能触发了解析库的缺陷），已跳过；请人工查看此文件"
-#: Errors that are the run's fault, not one document's: they end the scan (exit code 2 in the CLI).
-FATAL = (LexiconError, SegmenterError, MemoryError)
+#: Errors that are the run's fault, not one document's: they end the scan (exit code 2 in the CLI). A
+#: MemoryError is one document's (it went over the memory budget): the pool reports it (batch/budget.py).
+FATAL = (LexiconError, SegmenterError)
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Task:
     index: int
     path: str
     size: int
+    data: bytes | None = None  # its bytes, when there is no file to read them from (standard input)
+    name: str | None = None  # the file name its format is judged by (default: the path's)
 
 
 def analyse_document(engine: Engine, path: str, data: bytes | str | None = None, name: str | None = None) -> Outcome:
@@ -43,7 +47,7 @@ def analyse_document(engine: Engine, path: str, data: bytes | str | None = None,
         return Outcome(unreadable(path, data, engine.settings.as_of), cacheable=False)
     try:
         analysis = engine.analyse_bytes(data, path, name)
-    except FATAL:
+    except (*FATAL, MemoryError):
         raise
     except Exception as exc:  # one document's bug must not end a province-wide run
         error = f"分析时发生内部错误（{type(exc).__name__}: {exc}）"
@@ -67,3 +71,41 @@ class EngineSpec:
 
     def build(self) -> Engine:
         return Engine(self.settings, lexicon=self.lexicon)
+
+
+@dataclass(frozen=True)
+class AnalyseJob:
+    """A worker that analyses documents (batch/local.py): with an ``engine`` (fork: the child inherits it) or a
+    ``spec`` to build one from (spawn)."""
+
+    engine: Engine | None = None
+    spec: EngineSpec | None = None
+
+    def start(self) -> Callable[[Task], Outcome]:
+        engine = self.engine
+        if engine is None:
+            assert self.spec is not None
+            engine = self.spec.build()
+        built = engine
+        return lambda task: analyse_document(built, task.path, task.data, task.name)
+
+
+@dataclass(frozen=True)
+class TextJob:
+    """A worker that reads documents' text (``fairreview text``): the text as a scan reads it, or a Chinese
+    error."""
+
+    max_bytes: int
+
+    def start(self) -> Callable[[Task], Extracted | str]:
+        return self.read
+
+    def read(self, task: Task) -> Extracted | str:
+        try:
+            return extract_file(task.path, self.max_bytes)
+        except ReadError as exc:
+            return str(exc)
+        except MemoryError:
+            raise
+        except Exception as exc:  # a reader bug: this file's error, not the command's
+            return f"读取时发生内部错误（{type(exc).__name__}: {exc}）"

@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from ..escapes import screen_text
-from ..settings import Overrides, SettingsError, load_settings
+from ..settings import MIN_MEMORY_MB, Overrides, SettingsError, load_settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 
@@ -140,6 +140,17 @@ def _db_given(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return given_value("db")(ctx, param, value)
 
 
+def budget_options(f: F) -> F:
+    """What one document may cost (docs/scale.md): a document over it is reported as unreadable, the run goes on."""
+    return _stack(
+        f,
+        _option("--timeout", key="timeout_s", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+                help="每个文件的分析时限（秒），默认 60；超时的文件报“分析超时”，排查继续"),
+        _option("--memory-limit", key="memory_mb", type=click.IntRange(min=MIN_MEMORY_MB), metavar="MB",
+                help="每个分析进程的内存上限（MB），默认 1024；超出的文件报“内存超过上限”，排查继续"),
+    )
+
+
 def db_option(f: F) -> F:
     return click.option("--db", callback=_db_given, expose_value=False, type=click.Path(dir_okay=False),
                         help="复核数据库（默认：配置文件旁的 .fairreview/review.db，见 docs/configuration.md）")(f)
@@ -213,6 +224,6 @@ def pass_run(f: F) -> F:
 def scan_options(f: F) -> F:
     """Everything a command that scans takes besides its own options: rules, segmenter, review date, size
     limit, run options; ``settings`` and ``run`` arguments. Put it directly above the function."""
-    return _stack(f, as_of_option, max_size_option, rule_options, lexicon_option, exclude_option,
+    return _stack(f, as_of_option, max_size_option, budget_options, rule_options, lexicon_option, exclude_option,
                   segmenter_options, config_options, run_options, pass_settings, pass_run)
 

@@ -11,14 +11,14 @@ import sys
 
 import click
 
+from ..batch.texts import extract_files
 from ..escapes import screen_name, screen_text
-from ..pipeline import extract_file
-from ..read import ReadError
 from ..report.text_view import meta_lines, structure_lines
 from ..settings import Settings
 from .options import (
     EXIT_CLEAN,
     EXIT_FAILURE,
+    budget_options,
     config_options,
     documents_argument,
     max_size_option,
@@ -31,18 +31,17 @@ from .options import (
 @click.option("--structure", is_flag=True, help="显示条款结构（位置与字符区间），而不是全文")
 @click.option("--meta", "show_meta", is_flag=True, help="另外显示文号、发文机关、日期和有效期")
 @max_size_option
+@budget_options
 @config_options
 @pass_settings
 def text_command(files: tuple[str, ...], structure: bool, show_meta: bool, settings: Settings) -> None:
     """显示 FILES 被读取后的文字（即排查所依据的文字）。"""
     failed = False
-    for n, path in enumerate(files):
+    for n, (path, ex) in enumerate(extract_files(list(files), settings)):
         if len(files) > 1:
             click.echo(f"{'' if n == 0 else chr(10)}==> {screen_name(path)} <==")
-        try:
-            ex = extract_file(path, settings.max_bytes)
-        except ReadError as exc:
-            click.echo(f"错误：{screen_name(path)}：{screen_text(str(exc))}", err=True)
+        if isinstance(ex, str):
+            click.echo(f"错误：{screen_name(path)}：{screen_text(ex)}", err=True)
             failed = True
             continue
         if structure:

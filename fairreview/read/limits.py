@@ -43,8 +43,9 @@ class ReadLimits:
     max_inflated_bytes: int = 256 * MB
     #: cells of a spreadsheet
     max_cells: int = 5_000_000
-    #: wall-clock seconds one converter run (LibreOffice, antiword) may take
-    converter_timeout_s: float = _env_float("FAIRREVIEW_CONVERT_TIMEOUT", 120.0)
+    #: wall-clock seconds one converter run (LibreOffice, antiword) may take: below the per-document deadline
+    #: (settings.Budget, 60 s), so a stuck converter is reported as such; a conversion takes about 1 s
+    converter_timeout_s: float = _env_float("FAIRREVIEW_CONVERT_TIMEOUT", 50.0)
     #: bytes a converter may write (its text on stdout, or the converted file)
     converter_output_bytes: int = 64 * MB
 
