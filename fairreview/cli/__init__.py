@@ -1,15 +1,24 @@
 """The command line: a thin layer over the library. One module per command group; ``options.py`` holds
 what they share (exit codes like ruff: 0 clean, 1 findings, 2 failure); ``scanning.py`` is how a command
-scans (the one runner of :mod:`fairreview.batch`)."""
+scans (the one runner of :mod:`fairreview.batch`); :func:`run` (the ``fairreview`` program) turns every way a
+command can end into the documented exit code: an internal error is one Chinese line and exit 2 (the
+traceback only with ``--debug`` or ``FAIRREVIEW_DEBUG=1``), Ctrl-C exit 130."""
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+import traceback
+
 import click
 
+from ..escapes import screen_text
 from ..version import __version__
 from . import zh
 from .db import db
 from .lexicon import lexicon
+from .options import EXIT_FAILURE
 from .review import baseline, decide, ledger, review
 from .rule import rule_command
 from .scan import scan
@@ -18,12 +27,88 @@ from .text import text_command
 
 zh.install()  # click's own messages (usage, errors) in Chinese
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program ended by Ctrl-C
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="fairreview")
+@click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda _ctx, _param, value: os.environ.__setitem__("FAIRREVIEW_DEBUG", "1") if value else None,
+              help="内部错误时显示完整的调用栈（也可设环境变量 FAIRREVIEW_DEBUG=1）")
 def main() -> None:
     """fairreview：规范性文件公平竞争审查（离线、可复现）。"""
 
 
 for _command in (scan, lexicon, rule_command, show, review, decide, ledger, baseline, text_command, db):
     main.add_command(_command)
+
+
+def _say(message: str) -> None:
+    try:
+        sys.stderr.write(screen_text(message) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _interrupted() -> int:
+    _say("已中断（Ctrl-C）：未完成的文件没有结论；已完成的结果已存入缓存，复核记录均已保存")
+    return EXIT_INTERRUPTED
+
+
+def _internal(exc: BaseException) -> int:
+    if os.environ.get("FAIRREVIEW_DEBUG"):
+        traceback.print_exception(exc)
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    hint = "" if os.environ.get("FAIRREVIEW_DEBUG") else "；加 --debug 重新运行可显示详细信息"
+    _say(f"错误：fairreview 内部错误（{detail}），本次运行未完成{hint}。请把这一行报告给维护者")
+    return EXIT_FAILURE
+
+
+def _click_error(exc: click.ClickException) -> int:
+    """Usage errors and the like, as click words them, but escaped (a name may hold control characters) and
+    with exit code 2 whatever click's own."""
+    buf = io.StringIO()
+    exc.show(file=buf)
+    _say(buf.getvalue().rstrip("\n"))
+    return EXIT_FAILURE
+
+
+def run(args: list[str] | None = None) -> int:
+    """The ``fairreview`` program: :data:`main` with the documented exit codes on every way out."""
+    try:
+        code = main.main(args=args, prog_name="fairreview", standalone_mode=False)
+    except BaseException as exc:  # every way out becomes an exit code (SystemExit: the commands' own)
+        return _exit_code(exc)
+    return code if isinstance(code, int) else 0
+
+
+def _exit_code(exc: BaseException) -> int:  # noqa: PLR0911  (one return per way a command can end)
+    if isinstance(exc, SystemExit):  # the commands end with sys.exit(code)
+        return exc.code if isinstance(exc.code, int) else (EXIT_FAILURE if exc.code else 0)
+    if isinstance(exc, KeyboardInterrupt):
+        return _interrupted()
+    if isinstance(exc, click.exceptions.Abort):  # click turns Ctrl-C (and end of input at a prompt) into Abort
+        return _interrupted() if isinstance(exc.__context__, KeyboardInterrupt) else EXIT_FAILURE
+    if isinstance(exc, click.ClickException):
+        return _click_error(exc)
+    if isinstance(exc, BrokenPipeError):  # the reader of our output went away (``| head``): nothing left to say
+        _quiet_stdout()
+        return EXIT_FAILURE
+    if isinstance(exc, Exception):
+        return _internal(exc)
+    raise exc  # GeneratorExit and the like are not ours to turn into an exit code
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(run())

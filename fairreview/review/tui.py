@@ -34,6 +34,7 @@ from .status import counts, parse_conclusion, status
 from .store import Store
 
 CONCLUSION_KEYS = {"1": "retain", "2": "amend", "3": "repeal", "4": "expired"}
+EXIT_INTERRUPTED = 130  # Ctrl-C, as for every command
 FINDING_PROMPT = "[c]确认违规 [f]误报 [e]适用例外 [s]跳过 [n]备注 [u]撤销 [d]文件结论 [b]上一条 [q]退出 > "
 SHORT_PROMPT = "c确认 f误报 e例外 s跳过 n备注 u撤销 d结论 b上条 q退出 ?帮助 > "  # a narrow terminal
 DOCUMENT_PROMPT = "  设定本文件最终结论？1 保留 2 修改 3 废止 4 失效，回车进入下一个文件，b 上一条，q 退出 > "
@@ -45,6 +46,10 @@ HELP = (
 
 class Quit(Exception):
     """The reviewer asked to stop (q, end of input or Ctrl-C)."""
+
+    def __init__(self, interrupted: bool = False):
+        super().__init__()
+        self.interrupted = interrupted  # Ctrl-C: the session ends with exit code 130
 
 
 @dataclass
@@ -85,7 +90,7 @@ class Session:
         try:
             line = self.stdin.readline()
         except KeyboardInterrupt:
-            raise Quit() from None
+            raise Quit(interrupted=True) from None
         if not line:  # end of input
             self.say("")
             raise Quit()
@@ -315,10 +320,10 @@ class Session:
             while pos < len(steps):
                 step = steps[pos]
                 pos = self._step(steps, pos, step, total_findings)
-        except Quit:
+        except Quit as stop:
             self.say("已退出。已作出的复核结论均已保存，下次运行 fairreview review 从未复核的条款继续。")
             self._summary()
-            return 0
+            return EXIT_INTERRUPTED if stop.interrupted else 0
         self.say("全部条款已看完。")
         self._summary()
         return 0
