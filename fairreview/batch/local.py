@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import os
+import pickle
 import sys
 import time
 from collections import deque
@@ -128,19 +129,31 @@ def _child(conn: Connection, job: Job, budget: Budget) -> None:
     try:
         work = job.start()
         limit_memory(budget.memory_mb)
-        while True:
-            item = conn.recv()
-            if item is None:
-                return
+        while (item := _next_item(conn)) is not None:
             value, keep = _one(work, item, budget)
-            conn.send((item.index, value, keep))
-            if not keep:  # over budget: a fresh process takes the next document
+            if not _send(conn, (item.index, value, keep)) or not keep:  # over budget: a fresh process takes the next
                 return
-    except (Stop, EOFError, OSError):
+    except Stop:
         return
     except Exception as exc:  # the run's own error (the rules, the segmenter): the parent raises it
-        with contextlib.suppress(Exception):
-            conn.send((-1, _Fatal(exc), False))
+        if not _send(conn, (-1, _Fatal(exc), False)):
+            _send(conn, (-1, _Fatal(RuntimeError(f"{type(exc).__name__}: {exc}")), False))  # it did not pickle
+
+
+def _next_item(conn: Connection) -> Any:
+    """The next document, or None: told to stop, or the scan is gone."""
+    try:
+        return conn.recv()
+    except (EOFError, OSError):
+        return None
+
+
+def _send(conn: Connection, message: tuple[int, Any, bool]) -> bool:
+    try:
+        conn.send(message)
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError, pickle.PicklingError):
+        return False
+    return True
 
 
 def _one(work: Callable[[Any], Any], item: Any, budget: Budget) -> tuple[Any, bool]:
