@@ -35,7 +35,8 @@ def segmenter_choice(settings: Settings) -> tuple[str, str | None]:
     name = settings.segmenter
     if name == "auto":
         name = "pkuseg" if settings.pkuseg_model else default_segmenter_name()
-    return name, settings.pkuseg_model
+    # a path, always: spacy-pkuseg downloads a model given by a bare name it knows ("news"); a scan never does
+    return name, os.path.abspath(settings.pkuseg_model) if settings.pkuseg_model else None
 
 
 def segmenter_id(settings: Settings) -> str:

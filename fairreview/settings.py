@@ -430,7 +430,9 @@ def load_settings(overrides: Overrides | None = None, config: Config | None = No
     """
     given = overrides or Overrides()
     cfg = config if config is not None else resolve_config(given, paths)
-    model = given.pkuseg_model or (cfg.paths("pkuseg-model")[0] if cfg.get("pkuseg-model") else None)
+    model = local_model(given.pkuseg_model) if given.pkuseg_model else None
+    if model is None and cfg.get("pkuseg-model") and cfg.path is not None:
+        model = local_model(cfg.get("pkuseg-model"), f"配置文件 {cfg.path}：pkuseg-model ", base=cfg.path.parent)
     chosen_db = str(Path(given.db).absolute()) if given.db else cfg.path_value("db")
     workspace = Workspace(
         config=str(cfg.path) if cfg.path else None,
@@ -471,6 +473,28 @@ def _lexicon_excludes(cfg: Config) -> tuple[str, ...]:
             continue
         out.append(f"/{rel}/" if Path(folder).is_dir() else f"/{rel}")
     return tuple(out)
+
+
+#: what a pkuseg model folder holds (spacy-pkuseg's own format, as the shipped model in data/segmenter)
+MODEL_FILES = ("features.msgpack", "weights.npz")
+
+
+def local_model(value: str, where: str = "--pkuseg-model ", base: Path | None = None) -> str:
+    """A pkuseg model given by name: a folder on this machine holding a model, as an absolute path.
+
+    spacy-pkuseg takes a bare name it knows (``news``, ``web``, ``medicine``, …) as an order to download that
+    model from the internet; a scan never goes online, so a name is only ever a path here, and one that is not a
+    model folder is an error before anything is loaded. ``base``: the folder a relative path is relative to
+    (the configuration file's; default the current folder)."""
+    path = ((base or Path.cwd()) / Path(value).expanduser()).resolve()
+    if not path.is_dir():
+        raise SettingsError(
+            f"{where}{value}：不是本机上的模型文件夹。分词模型只能是随包发布的模型（不指定即可）或本机上的 pkuseg "
+            f"模型文件夹（含 {'、'.join(MODEL_FILES)}）；fairreview 排查时不联网，不会下载模型")
+    missing = [f for f in MODEL_FILES if not (path / f).is_file()]
+    if missing:
+        raise SettingsError(f"{where}{value}：文件夹 {path} 中缺少 {'、'.join(missing)}，不是 pkuseg 模型")
+    return str(path)
 
 
 def unmatched_prefixes(select: tuple[str, ...] | list[str], codes: list[str]) -> list[str]:

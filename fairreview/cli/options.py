@@ -121,8 +121,8 @@ def segmenter_options(f: F) -> F:
         f,
         _option("--segmenter", key="segmenter", type=click.Choice(["auto", "pkuseg", "char"]),
                 help="分词器：auto（默认，随包发布的 pkuseg 模型）、pkuseg、char（不分词）"),
-        _option("--pkuseg-model", key="pkuseg_model", type=click.Path(exists=True, file_okay=False),
-                help="使用另一个 pkuseg 模型目录"),
+        _option("--pkuseg-model", key="pkuseg_model", metavar="FOLDER",
+                help="使用本机上的另一个 pkuseg 模型文件夹（只接受本机路径，排查时不联网、不下载模型）"),
     )
 
 
