@@ -95,6 +95,9 @@ class Engine:
             return Analysis(unreadable(path, str(exc), self.settings.as_of, sha))
         except MemoryError:  # over the memory budget: the batch layer reports it as such
             raise
+        except RecursionError:  # a library parsing recursively (OLE, XML) through a self-referencing structure
+            error = "文件结构嵌套过深或自相引用，无法读取（文件可能已损坏或是恶意构造的）"
+            return Analysis(unreadable(path, error, self.settings.as_of, sha))
         except Exception as exc:  # a reader bug must not end the scan of the other files
             error = f"读取时发生内部错误（{type(exc).__name__}: {exc}）"
             return Analysis(unreadable(path, error, self.settings.as_of, sha))

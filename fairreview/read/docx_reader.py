@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from .base import Extracted, ReadError
-from .safety import check_package_xml, check_text_size, open_zip
+from .safety import check_package_xml, check_text_size, library_reason, open_zip
 
 
 def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
@@ -21,7 +21,7 @@ def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors for broken parts
-        raise ReadError(f"docx 文件损坏：{type(exc).__name__}: {exc}") from exc
+        raise ReadError(f"docx 文件损坏：{library_reason(exc)}") from exc
 
     lines: list[str] = []
 

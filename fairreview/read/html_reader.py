@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .base import Extracted, ReadError
+from .safety import library_reason
 from .text import decode
 
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "select")
@@ -82,7 +83,7 @@ def read_html(data: bytes, name: str) -> Extracted:
     try:
         root = lxml_html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError/ValueError on junk
-        raise ReadError(f"HTML 无法解析：{exc}") from exc
+        raise ReadError(f"HTML 无法解析：{library_reason(exc)}") from exc
     title = None
     for meta_name in ("ArticleTitle", "title", "Title"):
         found = root.xpath(f'//meta[@name="{meta_name}"]/@content')

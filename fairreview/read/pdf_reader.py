@@ -12,7 +12,7 @@ import re
 
 from .base import Extracted, ReadError
 from .limits import current
-from .safety import check_text_size
+from .safety import check_text_size, library_reason
 from .unwrap import Line, is_page_number, join_wrapped
 
 _SLACK_PT = 24.0  # a line ending within ~1.5 em of the right text edge ran to the margin (body 10.5–16 pt)
@@ -114,7 +114,7 @@ def read_pdf(data: bytes, name: str) -> Extracted:
         msg = str(exc)
         if "password" in msg.lower():
             raise ReadError("PDF 已加密或设有打开密码，无法读取") from exc
-        raise ReadError(f"PDF 文件损坏或不完整（{msg}）") from exc
+        raise ReadError(f"PDF 文件损坏或不完整（{library_reason(exc)}）") from exc
     try:
         n = len(pdf)
         if n == 0:
@@ -127,7 +127,7 @@ def read_pdf(data: bytes, name: str) -> Extracted:
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as exc:
-                raise ReadError(f"PDF 第 {i + 1} 页损坏（{exc}）") from exc
+                raise ReadError(f"PDF 第 {i + 1} 页损坏（{library_reason(exc)}）") from exc
             try:
                 pages.append(_page_lines(page))
             finally:

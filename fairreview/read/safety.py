@@ -49,7 +49,7 @@ def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     except zipfile.BadZipFile as exc:
         raise ReadError(f"不是有效的 {what} 文件（zip 结构损坏或文件不完整）") from exc
     except _BROKEN_ZIP as exc:
-        raise ReadError(f"{what} 文件损坏：{exc}") from exc
+        raise ReadError(f"{what} 文件损坏：{library_reason(exc)}") from exc
 
 
 def read_member(zf: zipfile.ZipFile, name: str, what: str, limit: int | None = None) -> bytes:
@@ -78,7 +78,7 @@ def read_member(zf: zipfile.ZipFile, name: str, what: str, limit: int | None = N
         raise ReadError(f"{what} 文件缺少 {name}") from exc
     except _BROKEN_ZIP as exc:
         # CRC errors, truncated data, unsupported compression, zip-level encryption
-        raise ReadError(f"{what} 文件损坏（{name}：{exc}）") from exc
+        raise ReadError(f"{what} 文件损坏（{name}：{library_reason(exc)}）") from exc
 
 
 def refuse_dtd(xml: bytes, what: str) -> None:
@@ -108,7 +108,7 @@ def parse_xml(xml: bytes, what: str) -> Any:
     except DefusedXmlException as exc:
         raise ReadError(f"{what} 的 XML 含有被禁止的结构（{type(exc).__name__}），拒绝解析") from exc
     except (ParseError, ValueError) as exc:
-        raise ReadError(f"{what} 的 XML 损坏：{exc}") from exc
+        raise ReadError(f"{what} 的 XML 损坏：{library_reason(exc)}") from exc
 
 
 def ole_streams(data: bytes) -> list[str]:
@@ -145,6 +145,36 @@ def check_ole_encryption(data: bytes) -> list[str]:
         if len(fib) >= 12 and struct.unpack_from("<H", fib, 10)[0] & 0x0100:
             raise ReadError("Word 文档已加密或设有打开密码，无法读取")
     return names
+
+
+_LIBRARY_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"There is no item named '([^']{1,80})'"), "缺少部件 {0}"),
+    (re.compile(r"no relationship of type"), "缺少必需的部件关系"),
+    (re.compile(r"Bad magic number|File name in directory .* and header"), "部件头损坏"),
+    (re.compile(r"Bad CRC-32"), "校验和不符（数据被改动或不完整）"),
+    (re.compile(r"negative seek value|Truncated file header|Bad offset"), "目录损坏（文件可能被截断）"),
+    (re.compile(r"while decompressing data|invalid (?:block type|distance|stored block|code lengths)"),
+     "压缩数据损坏"),
+    (re.compile(r"compression method|That compression method is not supported"), "使用了不支持的压缩方式"),
+    (re.compile(r"encrypted", re.I), "部件已加密"),
+    (re.compile(r"[Cc]odec can't decode|Invalid bytes in character encoding|Input is not proper UTF-8"),
+     "文字编码错误"),
+    (re.compile(r"line (\d+), col(?:umn)? \d+"), "XML 结构损坏（第 {0} 行）"),
+    (re.compile(r"Data format error"), "数据格式错误"),
+    (re.compile(r"Failed to load page"), "页面无法解析"),
+    (re.compile(r"File not in PDF format|Failed to load document"), "无法解析"),
+]
+
+
+def library_reason(exc: BaseException) -> str:
+    """A third-party library's error, said in Chinese: what it means for the file, never its English text or a dump
+    of the bytes it choked on (the type name stays, for a maintainer)."""
+    text = str(exc)
+    for pattern, reason in _LIBRARY_REASONS:
+        m = pattern.search(text)
+        if m:
+            return reason.format(*(g[:80] for g in m.groups()))
+    return f"无法解析（{type(exc).__name__}）"
 
 
 def check_text_size(text: str, what: str) -> None:

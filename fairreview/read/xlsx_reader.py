@@ -11,7 +11,7 @@ import zipfile
 
 from .base import Extracted, ReadError
 from .limits import current
-from .safety import check_package_xml, open_zip
+from .safety import check_package_xml, library_reason, open_zip
 
 
 def cell_text(value: object) -> str:
@@ -38,7 +38,7 @@ def read_xlsx(data: bytes, name: str, fmt: str = "xlsx") -> Extracted:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, AttributeError, OSError,
             EOFError) as exc:
-        raise ReadError(f"{fmt} 文件损坏：{type(exc).__name__}: {exc}") from exc
+        raise ReadError(f"{fmt} 文件损坏：{library_reason(exc)}") from exc
     except Exception as exc:  # openpyxl surfaces lxml/ElementTree parse errors of broken parts
         raise ReadError(f"{fmt} 文件损坏：{type(exc).__name__}") from exc
     limits = current()
