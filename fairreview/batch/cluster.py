@@ -51,7 +51,17 @@ def _engine(spec: EngineSpec) -> Engine:
 
 def _scan_batch(spec: EngineSpec, batch: list[tuple[int, str, bytes]]) -> list[tuple[int, Outcome]]:
     engine = _engine(spec)
-    return [(index, analyse_document(engine, path, data)) for index, path, data in batch]
+    return [(index, _analyse(engine, path, data)) for index, path, data in batch]
+
+
+def _analyse(engine: Engine, path: str, data: bytes) -> Outcome:
+    """One document on a Dask worker: out of memory there is this document's error, as on this machine (the
+    worker's memory limit is Dask's own, docs/scale.md)."""
+    try:
+        return analyse_document(engine, path, data)
+    except MemoryError:
+        error = "分析所需内存超过 Dask 工作节点的可用内存，已停止分析此文件；疑似压缩炸弹或文件已损坏"
+        return Outcome(unreadable(path, error, engine.settings.as_of), cacheable=False)
 
 
 class ClusterError(RuntimeError):
