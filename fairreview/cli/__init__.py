@@ -10,6 +10,7 @@ import io
 import os
 import sys
 import traceback
+from collections.abc import Callable
 
 import click
 
@@ -65,9 +66,10 @@ def _internal(exc: BaseException) -> int:
     return EXIT_FAILURE
 
 
-def _click_error(exc: click.ClickException) -> int:
+def _click_error(exc: BaseException) -> int:
     """Usage errors and the like, as click words them, but escaped (a name may hold control characters) and
     with exit code 2 whatever click's own."""
+    assert isinstance(exc, click.ClickException)
     buf = io.StringIO()
     exc.show(file=buf)
     _say(buf.getvalue().rstrip("\n"))
@@ -83,21 +85,38 @@ def run(args: list[str] | None = None) -> int:
     return code if isinstance(code, int) else 0
 
 
-def _exit_code(exc: BaseException) -> int:  # noqa: PLR0911  (one return per way a command can end)
-    if isinstance(exc, SystemExit):  # the commands end with sys.exit(code)
-        return exc.code if isinstance(exc.code, int) else (EXIT_FAILURE if exc.code else 0)
-    if isinstance(exc, KeyboardInterrupt):
-        return _interrupted()
-    if isinstance(exc, click.exceptions.Abort):  # click turns Ctrl-C (and end of input at a prompt) into Abort
-        return _interrupted() if isinstance(exc.__context__, KeyboardInterrupt) else EXIT_FAILURE
-    if isinstance(exc, click.ClickException):
-        return _click_error(exc)
-    if isinstance(exc, BrokenPipeError):  # the reader of our output went away (``| head``): nothing left to say
-        _quiet_stdout()
-        return EXIT_FAILURE
-    if isinstance(exc, Exception):
-        return _internal(exc)
+def _exit_code(exc: BaseException) -> int:
+    for kinds, handle in _WAYS_OUT:
+        if isinstance(exc, kinds):
+            return handle(exc)
     raise exc  # GeneratorExit and the like are not ours to turn into an exit code
+
+
+def _system_exit(exc: BaseException) -> int:
+    code = exc.code if isinstance(exc, SystemExit) else None
+    return code if isinstance(code, int) else (EXIT_FAILURE if code else 0)
+
+
+def _abort(exc: BaseException) -> int:
+    # click turns Ctrl-C (and end of input at a prompt) into Abort
+    return _interrupted() if isinstance(exc.__context__, KeyboardInterrupt) else EXIT_FAILURE
+
+
+def _broken_pipe(_exc: BaseException) -> int:
+    # the reader of our output went away (``| head``): nothing left to say
+    _quiet_stdout()
+    return EXIT_FAILURE
+
+
+#: in order: the commands' own sys.exit(code), Ctrl-C, click's errors, a closed pipe, anything else (a bug)
+_WAYS_OUT: list[tuple[type[BaseException] | tuple[type[BaseException], ...], Callable[[BaseException], int]]] = [
+    (SystemExit, _system_exit),
+    (KeyboardInterrupt, lambda _exc: _interrupted()),
+    (click.exceptions.Abort, _abort),
+    (click.ClickException, _click_error),
+    (BrokenPipeError, _broken_pipe),
+    (Exception, _internal),
+]
 
 
 def _quiet_stdout() -> None:
