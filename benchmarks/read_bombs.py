@@ -47,7 +47,7 @@ def in_process(name: str, data: bytes) -> str:
 def scanned(path: Path) -> str:
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", WRAPPER, sys.executable, "-m", "fairreview", "scan", str(path),
-                           "--format", "json", "--no-cache", "-q"], capture_output=True, timeout=600, check=False)
+                           "--format", "json", "--no-cache"], capture_output=True, timeout=600, check=False)
     wall = time.perf_counter() - start
     lines = proc.stdout.decode("utf-8").strip().splitlines()
     info = json.loads(lines[-1])

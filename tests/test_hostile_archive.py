@@ -19,7 +19,7 @@ FILES = 400
 def test_a_hostile_archive_is_accounted_for_and_no_garbage_is_retained(tmp_path: Path, fuzz_seed: int) -> None:
     made = hostile_corpus(tmp_path / "archive", FILES, fuzz_seed, with_bombs=False)
     proc = subprocess.run([sys.executable, "-m", "fairreview", "scan", str(tmp_path / "archive"), "--format", "jsonl",
-                           "--no-cache", "--no-decisions", "-q", "--jobs", "2"], cwd=tmp_path, capture_output=True,
+                           "--no-cache", "--no-decisions", "--jobs", "2"], cwd=tmp_path, capture_output=True,
                           timeout=600, check=False)
     stderr = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode in (0, 1), stderr
