@@ -60,9 +60,9 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("fmt", ["table", "details", "json", "jsonl", "sarif", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "details", "statistics", "concise", "json", "jsonl", "sarif", "csv"])
 def test_every_scan_output_is_valid_utf8_and_terminal_safe(folder: Path, fmt: str) -> None:
-    args = ["--details"] if fmt == "details" else ["--format", fmt]
+    args = [f"--{fmt}"] if fmt in ("details", "statistics") else ["--format", fmt]
     proc = fairreview("scan", "docs", "--no-cache", *args, cwd=folder)
     assert proc.returncode == 1, proc.stderr.decode()  # findings, not a crash
     assert b"Traceback" not in proc.stderr

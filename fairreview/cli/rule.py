@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..escapes import screen_text
 from ..match.lexicon import LexiconError, load
 from ..report.rule_page import rule_page
 from ..report.style import terminal_width
@@ -34,5 +35,5 @@ def rule_command(code: str, settings: Settings) -> None:
         fail(f"没有规则 {code}{hint}；全部规则见 fairreview lexicon list")
     width = terminal_width(sys.stdout)
     page = [fit(line, width, "> " if line.startswith(">") else "  ") for line in rule_page(rule).split("\n")]
-    click.echo("\n".join(page), nl=False)
+    click.echo(screen_text("\n".join(page)), nl=False)  # a district's own lexicon is data too
     sys.exit(EXIT_CLEAN)
