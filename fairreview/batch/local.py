@@ -10,8 +10,8 @@ shared page by page) and, when a rule needs word boundaries, loading the segment
 here. Where no child can be started (a daemonic process, e.g. inside another pool), :func:`run_here` runs the
 documents in this process with the deadline only, and only in the main thread.
 
-The pool hands each worker one document at a time, so it always knows which document a worker holds and since
-when:
+The pool hands each worker its next document while it works on one (two in its pipe at most), so it always knows
+which document a worker holds and since when (a worker takes the next the moment it sends a result):
 
 - the worker's own timer stops the document at the deadline (converters killed, temporary copies removed) and
   the worker reports it and exits; a worker still busy ``grace`` seconds later is killed from here;
@@ -34,8 +34,8 @@ import pickle
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from ..settings import Budget
@@ -60,6 +60,8 @@ if TYPE_CHECKING:  # pragma: no cover
 GRACE_MAX_S = 5.0
 #: seconds the workers have to stop on the way out before they are killed
 STOP_WAIT_S = 3.0
+#: documents sent to a worker at a time: the one it works on and the next, already in its pipe
+PREFETCH = 2
 
 
 class Job(Protocol):
@@ -171,9 +173,15 @@ def _one(work: Callable[[Any], Any], item: Any, budget: Budget) -> tuple[Any, bo
 class _Worker(Generic[ItemT]):
     process: BaseProcess
     conn: Connection
-    item: ItemT | None = None
+    # the documents sent to it, in order: the first is the one it works on (since ``since``), the next waits in
+    # the pipe so that the worker never idles while its last result travels back
+    items: deque[ItemT] = field(default_factory=deque)
     since: float = 0.0
     leaving: bool = False  # it said it ends after its document: no new one for it
+
+    @property
+    def current(self) -> ItemT | None:
+        return self.items[0] if self.items else None
 
 
 class Pool(Generic[ItemT]):
@@ -196,20 +204,26 @@ class Pool(Generic[ItemT]):
     def _assign(self) -> None:
         while self.queue and sum(not w.leaving for w in self.workers) < self.size:
             self.workers.append(self._start())
-        for w in self.workers:
-            if w.item is None and self.queue and not w.leaving and w.process.is_alive():
-                w.item, w.since = self.queue.popleft(), time.monotonic()
-                with contextlib.suppress(OSError):  # it died meanwhile: found below, the document tried again
-                    w.conn.send(w.item)
+        for depth in range(1, PREFETCH + 1):  # every idle worker gets a document before any gets a second
+            for w in self.workers:
+                if self.queue and len(w.items) < depth and not w.leaving and w.process.is_alive():
+                    self._send(w, self.queue.popleft())
+
+    def _send(self, w: _Worker[ItemT], item: ItemT) -> None:
+        if not w.items:
+            w.since = time.monotonic()
+        w.items.append(item)
+        with contextlib.suppress(OSError):  # it died meanwhile: found below, the document tried again
+            w.conn.send(item)
 
     def run(self, items: Sequence[ItemT]) -> Iterator[tuple[ItemT, Any]]:
         """(item, value or :class:`Failure`) for every item, as they complete."""
         from multiprocessing.connection import wait
 
         self.queue.extend(items)
-        while self.queue or any(w.item is not None for w in self.workers):
+        while self.queue or any(w.items for w in self.workers):
             self._assign()
-            busy = [w for w in self.workers if w.item is not None]
+            busy = [w for w in self.workers if w.items]
             limit = self.budget.timeout_s + grace(self.budget)
             timeout = max(0.0, min(w.since + limit for w in busy) - time.monotonic()) if busy else None
             wait([w.conn for w in busy] + [w.process.sentinel for w in self.workers], timeout)
@@ -217,34 +231,49 @@ class Pool(Generic[ItemT]):
                 yield from self._check(w, limit)
 
     def _check(self, w: _Worker[ItemT], limit: float) -> Iterator[tuple[ItemT, Any]]:
-        if w.item is not None and _poll(w.conn):
-            yield from self._receive(w)
+        while w.items and _poll(w.conn):
+            if not (yield from self._receive(w)):
+                break
         if not w.process.is_alive():
             self._retire(w)
-            if w.item is not None:  # it died holding a document
-                yield from self._died(w.item, w.process.exitcode)
-        elif w.item is not None and time.monotonic() - w.since > limit:  # stuck where no signal reaches it
+            yield from self._died(w, w.process.exitcode)
+        elif w.items and time.monotonic() - w.since > limit:  # stuck where no signal reaches it
             w.process.kill()
             self._retire(w)
-            yield w.item, Failure(timed_out(self.budget.timeout_s))
+            stuck = w.items.popleft()
+            self._requeue(w)
+            yield stuck, Failure(timed_out(self.budget.timeout_s))
 
-    def _receive(self, w: _Worker[ItemT]) -> Iterator[tuple[ItemT, Any]]:
+    def _receive(self, w: _Worker[ItemT]) -> Generator[tuple[ItemT, Any], None, bool]:
+        """One result from ``w``; False when nothing more can come from it now."""
         try:
             _index, value, keep = w.conn.recv()
         except (EOFError, OSError):
-            return  # it died while writing: handled as a death
+            return False  # it died while writing: handled as a death
         if isinstance(value, _Fatal):
             raise value.error
-        item, w.item, w.leaving = w.item, None, not keep
-        assert item is not None
+        item = w.items.popleft()
+        w.since, w.leaving = time.monotonic(), not keep  # the next one in its pipe starts now
         yield item, value
+        return keep
 
-    def _died(self, item: ItemT, exitcode: int | None) -> Iterator[tuple[ItemT, Any]]:
+    def _died(self, w: _Worker[ItemT], exitcode: int | None) -> Iterator[tuple[ItemT, Any]]:
+        """A worker ended: the document it was working on is to blame (unless it left after a result, as a worker
+        over budget does); the ones waiting in its pipe go back to the queue."""
+        if w.leaving or not w.items:
+            self._requeue(w)
+            return
+        item = w.items.popleft()
+        self._requeue(w)
         if item.index not in self.retried:  # once more, in a fresh process: the death may not be its fault
             self.retried.add(item.index)
             self.queue.appendleft(item)
             return
         yield item, Failure(crash_message(exitcode, self.budget.memory_mb))
+
+    def _requeue(self, w: _Worker[ItemT]) -> None:
+        self.queue.extendleft(reversed(w.items))
+        w.items.clear()
 
     def _retire(self, w: _Worker[ItemT]) -> None:
         w.process.join(timeout=1)
@@ -254,7 +283,7 @@ class Pool(Generic[ItemT]):
     def close(self) -> None:
         """Stop every worker: idle ones are told to, busy ones get SIGTERM (they unwind), then SIGKILL."""
         for w in self.workers:
-            if w.item is None:
+            if not w.items:
                 with contextlib.suppress(OSError):
                     w.conn.send(None)
             else:
