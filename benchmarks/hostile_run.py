@@ -137,7 +137,7 @@ def _print(s: dict[str, Any], out: Path) -> None:
     print(f"verdicts {dict(s['verdicts'])}")
     print(f"garbage concluded 保留: {len(s['retained_garbage'])} · internal errors: {len(s['internal_errors'])} · "
           f"errors without Chinese: {len(s['errors_without_chinese'])} · deadline hit: {len(s['timeouts'])} · "
-          f"longest error {s['longest_error']} characters")
+          f"longest error {s['longest_error']} characters · errors with English text: {len(s['english_text'])}")
     for b in s["bombs"]:
         print(f"bomb: {b['what']}: {b['verdict']} — {b['error'][:90]}")
     print(f"largest process {run['largest_process_mb']} MB (rusage {run['largest_process_rusage_mb']}, sampled "

@@ -304,6 +304,9 @@ def hostile_corpus(root: Path, count: int, seed: int, with_bombs: bool = True) -
     return made
 
 
+_ENGLISH = re.compile(r"[A-Za-z][A-Za-z ,.'_-]{15,}")
+
+
 @dataclass
 class Verdicts:
     """What a scan of a hostile archive concluded, and what it must never conclude (:func:`judge`)."""
@@ -320,6 +323,7 @@ class Verdicts:
     error_shapes: Counter[str] = field(default_factory=Counter)
     longest_error: int = 0
     long_errors: list[str] = field(default_factory=list)  # messages over 200 characters (library text?)
+    english_text: list[str] = field(default_factory=list)  # messages carrying a run of English (library text)
 
     def failures(self) -> list[str]:
         out = []
@@ -361,6 +365,8 @@ def _judge_one(v: Verdicts, path: str, what: Made, d: dict[str, Any]) -> None:
     v.longest_error = max(v.longest_error, len(error))
     if len(error) > 200:
         v.long_errors.append(f"{shown}: {error[:600]}")
+    if _ENGLISH.search(error.replace("Microsoft Works", "").replace("WPS Office", "")):
+        v.english_text.append(f"{shown}: {error[:300]}")
     if "内部错误" in error:
         v.internal_errors.append(f"{shown}: {error[:300]}")
     if not any("\u4e00" <= c <= "\u9fff" for c in error):

@@ -100,9 +100,8 @@ def _with_soffice(soffice: str, data: bytes, ext: str, fmt: str) -> Extracted:
         proc = _run(cmd, tmp, current().converter_timeout_s, watch=out_dir)
         produced = out_dir / "input.docx"
         if not produced.exists() or produced.stat().st_size == 0:
-            detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            why = f"：{detail[-1][:200]}" if detail else ""
-            raise ReadError(f"LibreOffice 无法转换该 {fmt} 文件，文件可能已损坏{why}")
+            # LibreOffice's own words (English, with the path of our temporary copy) say nothing more to a reader
+            raise ReadError(f"LibreOffice 无法转换该 {fmt} 文件（退出码 {proc.returncode}），文件可能已损坏")
         converted = produced.read_bytes()
     ex = read_docx(converted, "input.docx", fmt=fmt)
     ex.hints["converter"] = "libreoffice"
