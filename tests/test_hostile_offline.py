@@ -46,6 +46,37 @@ _seg._load_pkuseg = _spy
 '''
 
 
+# A rule that asks for word boundaries: the segmenter is loaded only for such a rule (the built-in lexicons have
+# none), and this test is about the segmenter too.
+WORD_RULE = """family: YX
+title: 分词测试词库
+rules:
+  - code: YX001
+    name: county-platform-company
+    title: 指定县属平台公司承担业务
+    provisions: [FCR-8-3, FCRIM-11-1]
+    severity: error
+    message: 指定县属平台公司承担应通过竞争方式确定的业务。
+    suggestion: 改为通过公开招标等竞争方式确定承接主体。
+    patterns:
+      - any: [城投公司]
+        all: [[负责, 承担, 实施, 承接, 统一]]
+        word: true
+    examples:
+      violation: [县城区道路保洁统一由城投公司负责实施。, 全县农村公路养护由城投公司承担。]
+      compliant: [不得指定城投公司承担应当通过竞争方式确定的业务。, 城投公司作为县属国有企业，依法参与市场竞争。]
+"""
+
+
+@pytest.fixture
+def word_rule(tmp_path: Path) -> list[str]:
+    """Options and a document that make a scan segment words."""
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "words.yaml").write_text(WORD_RULE, encoding="utf-8")
+    (tmp_path / "城投.txt").write_text("县城区保洁管理办法\n第一条 县城区道路保洁统一由城投公司负责实施。\n", encoding="utf-8")
+    return ["--lexicon", str(tmp_path / "lexicon"), str(tmp_path / "城投.txt")]
+
+
 @pytest.fixture
 def news_model(tmp_path: Path) -> Path:
     """The shipped model copied to a folder named like a model spacy-pkuseg would download ("news")."""
@@ -90,26 +121,28 @@ def _offline_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_full_scan_runs_with_the_network_disabled(tmp_path: Path, news_model: Path, jobs: str) -> None:
+def test_a_full_scan_runs_with_the_network_disabled(tmp_path: Path, news_model: Path, word_rule: list[str],
+                                                    jobs: str) -> None:
     env = _offline_env(tmp_path)
     for extra in ([], ["--pkuseg-model", "news"]):
-        proc = subprocess.run([sys.executable, "-m", "fairreview", "scan", str(EXAMPLES), "--no-cache",
+        proc = subprocess.run([sys.executable, "-m", "fairreview", "scan", str(EXAMPLES), "--no-cache", *word_rule,
                                "--jobs", jobs, "--format", "json", *extra], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=300, check=False)
         assert proc.returncode == 1, proc.stderr  # findings, as online
-        assert '"verdict": "amend"' in proc.stdout and "Traceback" not in proc.stderr
+        assert '"verdict": "amend"' in proc.stdout and '"rule": "YX001"' in proc.stdout
+        assert "Traceback" not in proc.stderr
     assert not (tmp_path / "net.log").exists(), (tmp_path / "net.log").read_text()
     loaded = (tmp_path / "model.log").read_text().split()
     assert str(SHIPPED_MODEL_DIR) in loaded and str(news_model) in loaded  # the segmenter really ran
 
 
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare (util-linux) is not installed")
-def test_a_full_scan_in_a_namespace_without_network(tmp_path: Path, news_model: Path) -> None:
+def test_a_full_scan_in_a_namespace_without_network(tmp_path: Path, news_model: Path, word_rule: list[str]) -> None:
     probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
     if probe.returncode != 0:
         pytest.skip(f"unshare -n is not permitted here: {probe.stderr.decode(errors='replace').strip()}")
     proc = subprocess.run(["unshare", "-n", sys.executable, "-m", "fairreview", "scan", str(EXAMPLES), "--no-cache",
-                           "--pkuseg-model", "news", "--format", "json"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300, check=False)
+                           *word_rule, "--pkuseg-model", "news", "--format", "json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 1, proc.stderr
-    assert '"verdict": "amend"' in proc.stdout and "Traceback" not in proc.stderr
+    assert '"rule": "YX001"' in proc.stdout and "Traceback" not in proc.stderr
