@@ -47,11 +47,11 @@ DEFAULT_MAX_BYTES = 100 * MB
 PROJECT_DB = Path(".fairreview") / "review.db"  # beside the configuration file, or found above the documents
 ENV_DATA_DIR = "FAIRREVIEW_DATA_DIR"  # the user's own data folder (default: platformdirs' user data folder)
 STDIN = "-"  # a document read from standard input; its anchor is the current folder
-#: per document: the slowest of the 1,277 corpus documents takes 0.5 s (loading the segmenter included), a
-#: LibreOffice conversion about 1 s; the page/size budgets of read/limits.py stop the known bombs in < 0.1 s
+#: per document: the slowest of the 1,277 corpus documents takes 0.16 s, a LibreOffice conversion about 1 s, the
+#: largest text the reader accepts 4 s; the page/size budgets of read/limits.py stop the known bombs in < 0.1 s
 DEFAULT_TIMEOUT_S = 60.0
-#: address space of a worker process (which bounds its resident memory): 330 MB with the segmentation model
-#: loaded, and the largest document the reader accepts (2,000,000 characters) needs 200 MB more
+#: address space of a worker process (which bounds its resident memory): 60 MB, 330 MB with the segmentation
+#: model loaded, and the largest document the reader accepts (2,000,000 characters) needs 170 MB more
 DEFAULT_MEMORY_MB = 1024
 MIN_MEMORY_MB = 64
 KEYS = {"select", "ignore", "extend-lexicons", "exclude", "segmenter", "pkuseg-model", "db", "max-size",
