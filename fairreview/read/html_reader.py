@@ -18,6 +18,8 @@ _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ta
            "td"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.I)
 _TAIL = 65536
+# characters no HTML page holds as text (lxml refuses them in a tree it is asked to change)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _truncated(text: str) -> bool:
@@ -80,6 +82,10 @@ def read_html(data: bytes, name: str) -> Extracted:
         raise ReadError("HTML 文件为空")
     if _truncated(text):
         raise ReadError("HTML 文件不完整（结尾缺失，可能未完整保存或下载），部分内容可能已丢失")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(5, len(text) // 50):  # the plausibility gate's 2 %, here where lxml would choke first
+        raise ReadError(f"内容不是文本（HTML 中有 {controls} 个控制字符），可能是二进制文件或已损坏")
+    text = _CONTROL.sub(" ", text) if controls else text
     try:
         root = lxml_html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError/ValueError on junk
