@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from fairreview.match.context import GATE_CLASSES
 from fairreview.match.lexicon import _literal_terms, builtin_dir, load
 
 LEX = load()
 # classes the engine itself reads (gates, polarity, providers) rather than a rule
-ENGINE_CLASSES = {"condition", "condition_lead", "preference", "benefit", "definition", "restated_ban", "party", "role",
-                  "operator"}
+# read by the engine rather than by rules: the gates and scopes, polarity (restated_ban), the PARTY/ROLE providers
+ENGINE_CLASSES = set(GATE_CLASSES) | {"restated_ban", "party", "role"}
 
 
 def _used_classes() -> set[str]:

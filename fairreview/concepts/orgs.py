@@ -77,6 +77,7 @@ _LOCAL_STATE = re.compile(
 # A description of a kind (全县定点医院, 各合作银行) rather than a name.
 _DESCRIPTION = re.compile(r"^(全|各|所有|相关|有关|其他|一般|部分|多数|国有|民营|私营)|定点|指定|合作|承办|中介$|平台$")
 _MAX_NAME = 16
+_LEVELS = frozenset("省市县区镇乡")
 _DEICTIC_PREFIX = re.compile(
     "^(?:" + "|".join(sorted(map(re.escape, DEICTIC), key=len, reverse=True))
     + r"|[\u4e00-\u9fff]{1,8}?[省市县区](?:内|境内|辖区内|范围内))+"  # 河南省内财产保险公司: a kind within an area
@@ -128,7 +129,9 @@ def _name_before(text: str, end: int) -> tuple[int, str]:
 
 def _is_kind(core: str) -> bool:
     """A description of a kind of firm (保险公司, 相关银行, 本市酒店, 申请人银行 → 人), not a name."""
-    if len(core) == 1 or _GENERIC_RE.match(core) or _DESCRIPTION.search(core):
+    if len(core) == 1:
+        return core not in _LEVELS  # 县供销社, 市医院: this level's own body; 人银行: the tail of a word
+    if _GENERIC_RE.match(core) or _DESCRIPTION.search(core):
         return True
     if core.endswith("人") and not core.endswith("人民"):
         return True  # 补贴申请人银行账户: a person's bank, not a bank's name

@@ -4,7 +4,8 @@ constraints of a pattern (``with`` / ``unless``), each read around the match, ne
 Gates (``when:`` in a pattern; any one of them must hold)
 
 - ``condition``: the match is something an operator must be or do — a modal or eligibility word
-  (``$condition``: 须, 应当, 限于, 方可 …) in its comma-clause before or inside it; an item under a lead-in
+  (``$condition``: 须, 应当, 限于, 方可 …) in its comma-clause before or inside it, or one that closes the
+  clause after it (``$condition_after``: ……的企业方可申报); an item under a lead-in
   about conditions (``$condition_lead``: 申报条件, 下列条件, 资格要求 …); or a label clause ("准入条件：")
   earlier in the sentence;
 - ``preference``: priority or points (``$preference``: 优先, 倾斜 …, or "得3分") in the sentence or lead-in;
@@ -26,6 +27,9 @@ from ..concepts.spans import SentenceView, Span
 from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
+#: The term classes the gates and scopes read (classes.yaml must define them; they count as used).
+GATE_CLASSES = ("condition", "condition_after", "condition_lead", "preference", "benefit", "definition", "operator",
+                "procurement")
 SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc", "personal")
 
 #: What each gate and scope means, in the words of the rule pages and `fairreview rule CODE`.
@@ -163,6 +167,10 @@ def _condition(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass])
     skip = tuple((s, e) for s, e, _ in hit.parts)
     lead_cls = classes["condition_lead"]
     if _class_in(view, classes["condition"], cs, hit.end, skip) or _class_in(view, lead_cls, cs, hit.start):
+        return True
+    # "注册在本县的企业方可申报": the condition word may also close the clause
+    _, ce = view.clause_at(max(hit.start, hit.end - 1))
+    if _class_in(view, classes["condition_after"], hit.end, ce):
         return True
     return _in_context(view, lead_cls) or _label_before(view, hit, lead_cls)
 
