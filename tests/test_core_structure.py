@@ -74,3 +74,58 @@ def test_clause_without_title_line() -> None:
     s = parse(normalize("对在本县注册的企业给予奖励").text)
     assert s.title is None
     assert [x.location for x in s.sentences] == ["正文第一段"]
+
+
+# PDF text spaces out the digits of an article number; the location is the article's, not a paragraph of
+# the article before it
+PDF_ARTICLES = """某县城区停车场管理办法
+第 9 条 停车场经营者应当在入口处公示收费标准。
+第 1 0 条 停车场经营者不得超过公示的标准收费。
+第 1 2 条 本办法自印发之日起施行。
+"""
+
+
+def test_spaced_article_digits_from_pdf_text() -> None:
+    locs = [loc for loc, _ in _locs(PDF_ARTICLES)]
+    assert locs == ["标题", "第9条", "第10条", "第12条"]
+
+
+ITEMS = """关于支持县域商贸流通企业发展的若干措施
+一、支持措施
+5．对新开设的社区便民网点，按投资额给予补助。
+6，对开展冷链配送的企业，按车辆购置款给予补助。
+7.2025年起，对年度配送量增长的企业给予奖励。
+8.5%以上的增长部分，不再重复计算。
+"""
+
+
+def test_item_numbers_written_with_a_comma_or_a_full_width_stop() -> None:
+    by_text = {t: loc for loc, t in _locs(ITEMS)}
+    assert by_text["5.对新开设的社区便民网点,按投资额给予补助。"] == "一、5."
+    assert by_text["6,对开展冷链配送的企业,按车辆购置款给予补助。"] == "一、6."
+    assert by_text["7.2025年起,对年度配送量增长的企业给予奖励。"] == "一、7."
+    # a decimal at the start of a line is not an item number
+    assert by_text["8.5%以上的增长部分,不再重复计算。"] == "一、7."
+
+
+CLOSING = """关于支持县域商贸流通企业发展的若干措施
+一、支持措施
+（一）对新开设的社区便民网点给予补助。
+（二）对开展冷链配送的企业给予补助。
+附 则
+（一）本措施由县商务局负责解释。
+（二）本措施自印发之日起施行。
+"""
+
+
+def test_items_of_the_closing_part_are_not_under_the_last_heading() -> None:
+    by_text = {t: loc for loc, t in _locs(CLOSING)}
+    assert by_text["(二)对开展冷链配送的企业给予补助。"] == "一、（二）"
+    assert by_text["(一)本措施由县商务局负责解释。"] == "附则（一）"
+    assert by_text["(二)本措施自印发之日起施行。"] == "附则（二）"
+
+
+def test_closing_part_of_a_regulation_keeps_article_numbers() -> None:
+    text = "某县集贸市场管理办法\n第一条 市场开办者应当公示摊位费标准。\n附则\n第二条 本办法自印发之日起施行。\n"
+    by_text = {t: loc for loc, t in _locs(text)}
+    assert by_text["第二条本办法自印发之日起施行。"] == "第二条"

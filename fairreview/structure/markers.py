@@ -7,15 +7,23 @@ from dataclasses import dataclass
 
 CN_NUM = "零〇一二三四五六七八九十百千两"
 
+# A number as PDF text gives it may be spaced out ("第 1 2 条"); the marker's text is shown without the spaces.
+_NUM = rf"[{CN_NUM}\d](?:\s?[{CN_NUM}\d])*\s?"
+
 # rank: smaller opens a bigger unit; a marker closes every open unit of the same or a higher rank.
 _MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
-    ("part", 0, re.compile(rf"^第[{CN_NUM}\d]+(?:编|部分)(?=\s|$)")),
-    ("chapter", 1, re.compile(rf"^第[{CN_NUM}\d]+章(?=\s|$|[^\u4e00-\u9fff]|[\u4e00-\u9fff])")),
-    ("section", 2, re.compile(rf"^第[{CN_NUM}\d]+节(?=\s|$|[\u4e00-\u9fff])")),
-    ("article", 3, re.compile(rf"^第[{CN_NUM}\d]+条(?![之的规所中款项])")),
+    ("part", 0, re.compile(rf"^第\s?{_NUM}(?:编|部分)(?=\s|$)")),
+    ("chapter", 1, re.compile(rf"^第\s?{_NUM}章")),
+    # 附则 on a line of its own, without a number: the closing part of a policy document (its items are not
+    # items of the last 一、 heading)
+    ("annex", 1, re.compile(r"^附\s?则(?=\s*[:：]?\s*$)")),
+    ("section", 2, re.compile(rf"^第\s?{_NUM}节(?=\s|$|[\u4e00-\u9fff])")),
+    ("article", 3, re.compile(rf"^第\s?{_NUM}条(?![之的规所中款项])")),
     ("cn", 4, re.compile(rf"^[{CN_NUM}]+[、.](?=\S)")),
     ("paren_cn", 5, re.compile(rf"^\([{CN_NUM}]+\)")),
-    ("arabic", 6, re.compile(r"^\d{1,3}(?:[、.](?!\d)|\s)")),
+    # "6、" "6." (also "6．" before NFKC) "6,"; not a decimal or a thousands separator ("6.5%" "1,000"),
+    # but "6.2024年起…" is an item that starts with a year
+    ("arabic", 6, re.compile(r"^\d{1,3}(?:[、.,](?!\d)|\.(?=(?:19|20)\d{2}年)|\s)")),
     ("paren_arabic", 7, re.compile(r"^\(\d{1,3}\)")),
     ("circled", 8, re.compile(r"^[\u2460-\u2473]")),
 ]
@@ -34,7 +42,7 @@ def find_marker(line: str) -> Marker | None:
     for kind, rank, rx in _MARKERS:
         m = rx.match(line)
         if m:
-            return Marker(kind, rank, m.group(0).strip())
+            return Marker(kind, rank, re.sub(r"\s+", "", m.group(0)))
     return None
 
 
@@ -44,7 +52,7 @@ def display(marker: Marker, legal: bool) -> str:
     if marker.kind == "cn":
         return t.rstrip("、.") + "、"
     if marker.kind == "arabic":
-        num = t.rstrip("、. ")
+        num = t.rstrip("、., ")
         return f"第{num}目" if legal else f"{num}."
     if marker.kind == "paren_cn" and legal:
         return f"第{t}项"

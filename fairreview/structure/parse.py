@@ -76,6 +76,8 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
         title = title_hint.strip() or None
 
     legal = any(find_marker(t) and find_marker(t).kind == "article" for _, _, t in lines)  # type: ignore[union-attr]
+    # the units a location leaves out: articles are numbered through chapters (and through 附则)
+    hidden = ("part", "chapter", "section", "annex") if legal else ("part", "chapter", "section")
     stack: list[tuple[Marker, str, int]] = []
     paragraph = 0  # 款 counter inside the current article
     body_para = 0
@@ -122,7 +124,7 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
                 body_para += 1
             parent = stack[-1][2] if stack else None
             level = "body"
-        loc = "".join(d for m, d, _ in stack if m.kind not in ("part", "chapter", "section"))
+        loc = "".join(d for m, d, _ in stack if m.kind not in hidden)
         if not loc:
             chapter = "".join(d for _, d, _ in stack)
             loc = chapter or f"正文第{_cn_number(body_para)}段"
