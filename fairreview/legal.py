@@ -29,10 +29,63 @@ class Provision:
         return f"《{self.law}》{self.article}{('第' + self.item + '项') if self.item else ''}"
 
     @property
+    def short_citation(self) -> str:
+        """《条例》第十条第（二）项: the names a reviewer uses (see :data:`SHORT_LAW`)."""
+        return f"《{short_law(self.law)}》{self.article}{('第' + self.item + '项') if self.item else ''}"
+
+    @property
     def quote(self) -> str:
         """The legal text a reviewer reads: lead-in sentence plus the item."""
         body = self.text or ""
         return f"{self.chapeau}{body}" if self.chapeau else body
+
+
+#: the short names the 实施办法 itself and review practice use; other laws lose "中华人民共和国"
+SHORT_LAW = {"公平竞争审查条例": "条例", "公平竞争审查条例实施办法": "实施办法"}
+
+
+def short_law(law: str) -> str:
+    return SHORT_LAW.get(law, law.removeprefix("中华人民共和国"))
+
+
+def headline_provisions(ids: list[str] | tuple[str, ...]) -> list[str]:
+    """The provisions a short reason names: every 条例 item and the most specific other one (the rule's
+    first), out of all a finding lists (JSON and the detail view keep them all)."""
+    fcr = [p for p in ids if p.startswith("FCR-")]
+    other = [p for p in ids if not p.startswith("FCR-")]
+    return fcr + other[:1]
+
+
+def cite(ids: list[str] | tuple[str, ...], short: bool = True) -> list[str]:
+    """Provision ids as a reader names them (《条例》第十条第（二）项); an unknown id stays as it is."""
+    table = provisions()
+    out = []
+    for i in ids:
+        p = table.get(i)
+        out.append(i if p is None else p.short_citation if short else p.citation)
+    return out
+
+
+def cite_together(ids: list[str] | tuple[str, ...], short: bool = True) -> str:
+    """Several provisions in one phrase, each law named once and in the order of provisions.yaml:
+    《条例》第八条第（三）项、第（四）项、《实施办法》第十二条第（二）项."""
+    table = provisions()
+    order = {k: n for n, k in enumerate(table)}
+    known = sorted((i for i in dict.fromkeys(ids) if i in table), key=order.__getitem__)
+    parts: list[str] = []
+    law = article = None
+    for i in known:
+        p = table[i]
+        item = f"第{p.item}项" if p.item else ""
+        if p.law != law:
+            parts.append(f"《{short_law(p.law) if short else p.law}》{p.article}{item}")
+        elif p.article != article or not item:
+            parts.append(f"{p.article}{item}")
+        else:
+            parts.append(item)
+        law, article = p.law, p.article
+    parts += [i for i in dict.fromkeys(ids) if i not in table]
+    return "、".join(parts)
 
 
 def load_yaml(path: Path) -> Any:

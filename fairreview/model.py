@@ -19,6 +19,26 @@ FLAGGING = frozenset({"error", "warning"})
 VERDICTS = ("retain", "amend", "repeal", "expired", "error")
 
 
+def tally(verdicts: list[tuple[str, Assessment | None]]) -> dict[str, int]:
+    """The summary counts of (verdict, assessment) pairs; a reviewer's final verdict comes without an
+    assessment and counts only as that verdict. Keys are added, never removed (docs/json.md)."""
+    out = {"documents": len(verdicts), **{v: 0 for v in VERDICTS}}
+    extra = dict.fromkeys(("competition", "amend_legality", "amend_tentative", "amend_continued",
+                           "expired_restrictive", "to_check"), 0)
+    for verdict, a in verdicts:
+        out[verdict] += 1
+        if a is None:
+            continue
+        driven = a.grounds == "competition" and verdict in ("amend", "repeal")
+        extra["competition"] += driven
+        extra["amend_legality"] += verdict == "amend" and a.grounds == "legality"
+        extra["amend_tentative"] += driven and a.tentative
+        extra["amend_continued"] += verdict == "amend" and a.continued
+        extra["expired_restrictive"] += verdict == "expired" and a.restrictive
+        extra["to_check"] += bool(a.checks)
+    return {**out, **extra}
+
+
 def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
     names = {f.name for f in fields(cls)}
     return {k: v for k, v in d.items() if k in names}
@@ -61,6 +81,8 @@ class Outline:
     """What the verdict needs of a document's clause tree, kept with the result (the tree itself is not)."""
 
     operative_clauses: int = 0  # clauses with a sentence outside the title and the front matter
+    #: what each clause is for (structure/roles.py: title, front, heading, aim, closing, measure)
+    roles: list[str] = field(default_factory=list)
 
 
 # -- what a finding carries besides the match -------------------------------------------------------------
@@ -221,12 +243,38 @@ class Meta:
     issued: str | None = None
     effective: str | None = None
     expires: str | None = None
+    #: the document's period as written when its start date is not in the text ("有效期1年"): the clerk checks
+    period: str | None = None
+    #: the sentence saying what it granted goes on after it ends ("…未兑现的奖励按原政策继续执行")
+    continues: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Meta:
+        return cls(**_known(cls, d))
+
+
+@dataclass
+class Assessment:
+    """How the recommendation was reached (docs/conclusions.md), beside the verdict code it explains."""
+
+    label: str = ""  # the conclusion as a clerk reads it: 修改（疑似，待复核）, 失效（含限制竞争内容，…）
+    grounds: str = "none"  # what drives the verdict: competition | legality | validity | unreadable | none
+    tentative: bool = False  # driven only by 疑似 (warning) findings nobody has confirmed
+    restrictive: bool = False  # it has competition findings that count (an expired document too)
+    continued: bool = False  # its validity ended, but it says what it granted goes on being applied
+    problems: int = 0  # distinct competition problems (one reason line each)
+    legality_notes: int = 0  # superseded legal bases (LG001)
+    hints: int = 0  # 提示 (info) findings
+    checks: list[str] = field(default_factory=list)  # what the clerk must check by hand
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Assessment:
         return cls(**_known(cls, d))
 
 
@@ -308,10 +356,17 @@ class DocumentResult:
     # version; computed for documents with findings, the ones a review can record decisions on
     sketch: list[int] = field(default_factory=list)
     review: DocumentReview = field(default_factory=DocumentReview)
+    assessment: Assessment = field(default_factory=Assessment)
 
     @property
     def flagged(self) -> list[Finding]:
         return [f for f in self.findings if f.flags()]
+
+    @property
+    def verdict_label(self) -> str:
+        """The recommendation as a clerk reads it (修改（疑似，待复核）…); the plain verdict for a result
+        stored before assessments existed."""
+        return self.assessment.label or VERDICT_ZH[self.verdict]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -322,6 +377,7 @@ class DocumentResult:
             "verdict": self.verdict,
             "verdict_zh": VERDICT_ZH[self.verdict],
             "reasons": list(self.reasons),
+            "assessment": self.assessment.to_dict(),
             "error": self.error,
             "meta": self.meta.to_dict(),
             "chars": self.chars,
@@ -334,12 +390,13 @@ class DocumentResult:
     def from_dict(cls, d: dict[str, Any]) -> DocumentResult:
         """Inverse of :meth:`to_dict` (``verdict_zh`` is derived)."""
         plain = {k: v for k, v in _known(cls, d).items()
-                 if k not in ("findings", "meta", "outline", "sketch", "review")}
+                 if k not in ("findings", "meta", "outline", "sketch", "review", "assessment")}
         return cls(
             **plain,
             findings=[Finding.from_dict(f) for f in d.get("findings", ())],
             meta=Meta.from_dict(d.get("meta") or {}),
             review=DocumentReview.from_dict(d),
+            assessment=Assessment.from_dict(d.get("assessment") or {}),
         )
 
     def to_record(self) -> dict[str, Any]:
@@ -366,10 +423,8 @@ class Report:
     as_of: str | None = None
 
     def summary(self) -> dict[str, int]:
-        out = {"documents": len(self.documents)}
-        for v in VERDICTS:
-            out[v] = sum(1 for d in self.documents if d.verdict == v)
-        return out
+        """Documents per recommended verdict, and how many of them are so for each kind of reason."""
+        return tally([(d.verdict, d.assessment) for d in self.documents])
 
     def summary_line(self) -> str:
         return summary_line(self.summary())

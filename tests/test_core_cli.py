@@ -74,7 +74,13 @@ def test_json_contract(tmp_path: Path) -> None:
     assert f["location"] == "第二条"
     assert any(p.startswith("FCR-9") for p in f["provisions"])
     assert b["verdict"] == "error" and b["error"]
-    assert data["summary"] == {"documents": 2, "retain": 0, "amend": 1, "repeal": 0, "expired": 0, "error": 1}
+    summary = data["summary"]
+    assert {k: summary[k] for k in ("documents", "retain", "amend", "repeal", "expired", "error")} == {
+        "documents": 2, "retain": 0, "amend": 1, "repeal": 0, "expired": 0, "error": 1}
+    # added keys (docs/json.md): the breakdown by kind of reason
+    assert summary["competition"] == 1 and summary["amend_legality"] == 0 and summary["expired_restrictive"] == 0
+    assert a["assessment"]["grounds"] == "competition" and a["assessment"]["label"].startswith("修改")
+    assert b["assessment"]["grounds"] == "unreadable"
 
 
 def test_jsonl_has_one_line_per_document_and_a_summary(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..escapes import screen_name
-from ..report.labels import CONCLUSION_ZH, VERDICT_ZH
+from ..report.labels import CONCLUSION_ZH
 from ..report.style import colour_wanted
 from ..review.apply import apply_document, register_document
 from ..review.baseline import record_baseline
@@ -76,7 +76,7 @@ def decide(file: str, conclusion: str, reason: str, settings: Settings, run: Run
         known = [(f.rule, sentence_fingerprint(f.text)) for f in doc.findings if f.flags()]
         store.conclude(doc_id, code, reason, reviewer, recommended=doc.verdict, known_findings=known,
                        path=os.path.abspath(doc.path))
-    click.echo(f"已记录：{screen_name(file)} 最终结论 {CONCLUSION_ZH[code]}（建议结论 {VERDICT_ZH[doc.verdict]}）")
+    click.echo(f"已记录：{screen_name(file)} 最终结论 {CONCLUSION_ZH[code]}（建议结论 {doc.verdict_label}）")
     sys.exit(EXIT_CLEAN)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from ..model import Meta
 from .dates import DATE, DATE_TEXT, add_years, cn_int, find_dates, parse_date, parse_match
@@ -64,6 +65,22 @@ _YEARS = re.compile(
     rf"(?:{_PERIOD_WORD}|试行)\s*(?:为|是|暂定为?)?\s*(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})\s*"
     r"(?P<unit>年|个月|周年)"
 )
+#: "暂定三年有效期", "为期2年的试行期": the number before the period word
+_YEARS_BEFORE = re.compile(
+    rf"(?:暂定|为期)?\s*(?P<n>\d{{1,2}}|[一二两三四五六七八九十]{{1,2}})\s*(?P<unit>年|个月|周年)\s*(?:的)?\s*"
+    rf"{_PERIOD_WORD}"
+)
+#: a period word that a line break separates from its end ("有效期\n至2025年…"): joined before sentences are cut
+_BROKEN_PERIOD = re.compile(rf"({_PERIOD_WORD}\s*(?:为|是|暂定为?)?)[ \t]*\n\s*(?=至|到|截至|截止|为|\d|[一二两三四五六七八九十]{{1,2}}\s*(?:年|个月))")
+#: the document says it goes on being applied to what it granted before it ended (未兑现的奖励按原政策继续执行)
+_PENDING = (r"(?:未兑现|尚未兑现|未兑付|尚未兑付|未拨付|未享受完|未执行完|已签约|已签订|已认定|已立项|已批准|已审批|"
+            r"已享受|正在享受|已落地|已申报|已获批|已承诺)")
+_GO_ON = (r"(?:继续执行|继续兑现|继续享受|继续有效|按原政策(?:继续)?(?:执行|兑现|享受)|"
+          r"按原(?:规定|标准|协议|约定)(?:继续)?(?:执行|兑现)|(?:执行|兑现|享受)(?:至|到)(?:期满|兑现完毕|协议期满|结束)|兑现完毕)")
+_AFTER_END = r"(?:有效期满|有效期届满|(?:政策|措施|办法|文件|意见|细则)(?:期满|到期|届满|失效|废止|停止执行))后"
+_CONTINUES = re.compile(rf"{_PENDING}[^。;]{{0,50}}?{_GO_ON}|{_AFTER_END}[^。;]{{0,40}}?{_GO_ON}")
+#: another document named in the sentence: then what goes on is that document's, not this one's
+_OTHER_DOC = re.compile(r"〔\d{4}〕|\[\d{4}\]|\(\d{4}\)\d+号|《")
 #: other things that have a 有效期 in a policy text — not the document's own period
 _OTHER_PERIOD = re.compile(
     r"证书|资格|认定|许可证|执照|贷款|合同|协议|承诺|授信|保函|备案|公示|票据|评价结果"
@@ -178,12 +195,31 @@ def _about_self(sentence: str, title: str | None) -> bool:
     return False
 
 
-def find_dates_in_force(text: str, title: str | None, issued: dt.date | None
-                        ) -> tuple[dt.date | None, dt.date | None]:
-    """(施行日期, 有效期截止日) from sentences about this document."""
+@dataclass
+class InForce:
+    """What the sentences about this document say of its time in force."""
+
     effective: dt.date | None = None
     expires: dt.date | None = None
-    for sent in _sentences(text):
+    #: a period counted from a date the document does not give ("自印发之日起施行，有效期1年" without a date)
+    period: str | None = None
+
+
+def _relative(sent: str) -> re.Match[str] | None:
+    """"有效期2年" / "暂定三年有效期" — not "有效期为一年的购房券" (the period of something it hands out)."""
+    for rx in (_YEARS, _YEARS_BEFORE):
+        for m in rx.finditer(sent):
+            if not sent.startswith("的", m.end()):
+                return m
+    return None
+
+
+def find_dates_in_force(text: str, title: str | None, issued: dt.date | None) -> InForce:
+    """施行日期, 有效期截止日 (or the period whose start is unknown) from sentences about this document."""
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    period: str | None = None
+    for sent in _sentences(_BROKEN_PERIOD.sub(r"\1", text)):
         sent = _LEAD_MARKER.sub("", sent.strip())  # "第三十条 本办法…": the article's own number is no scope
         if not _about_self(sent, title) and not re.search(rf"{_IN_FORCE}.{{0,20}}有效期", sent):
             continue
@@ -211,15 +247,29 @@ def find_dates_in_force(text: str, title: str | None, issued: dt.date | None
                 elif end is not None and end.start() > _EFFECTIVE_DATE.search(sent).end():  # type: ignore[union-attr]
                     expires = parse_date(end.group("date"), end=True)  # 自…生效，…截止
                 else:
-                    y = _YEARS.search(sent)
+                    y = _relative(sent)
+                    n = cn_int(y.group("n")) if y else None
                     start = effective or issued
-                    if y and start is not None:
-                        n = cn_int(y.group("n"))
-                        if n:
-                            months = n if y.group("unit") == "个月" else 0
-                            years = 0 if months else n
-                            expires = add_years(start, years, months)
-    return effective, expires
+                    if y and n and start is not None:
+                        months = n if y.group("unit") == "个月" else 0
+                        years = 0 if months else n
+                        expires = add_years(start, years, months)
+                    elif y and n and period is None:
+                        period = y.group(0).strip()
+    return InForce(effective, expires, None if expires else period)
+
+
+def find_continuation(text: str, title: str | None) -> str | None:
+    """The sentence saying that what this document granted goes on being paid or applied after it ends."""
+    for sent in _sentences(text):
+        m = _CONTINUES.search(sent)
+        if m is None:
+            continue
+        cited = re.findall(r"《([^》]{2,80})》", sent)
+        about_other = _OTHER_DOC.search(sent) and not (title and cited and all(c in title for c in cited))
+        if not about_other:
+            return sent.strip()
+    return None
 
 
 def find_print_date(lines: list[str]) -> dt.date | None:
@@ -239,13 +289,15 @@ def extract_meta(text: str, title: str | None = None) -> Meta:
     issuer, issued = find_signature(lines)
     issuer = issuer or find_red_head(lines) or issuer_from_title(title)
     issued = issued or find_print_date(lines) or find_date_line(lines)
-    effective, expires = find_dates_in_force(text, title, issued)
+    force = find_dates_in_force(text, title, issued)
     return Meta(
         doc_number=find_doc_number(lines),
         issuer=issuer,
         issued=issued.isoformat() if issued else None,
-        effective=effective.isoformat() if effective else None,
-        expires=expires.isoformat() if expires else None,
+        effective=force.effective.isoformat() if force.effective else None,
+        expires=force.expires.isoformat() if force.expires else None,
+        period=force.period,
+        continues=find_continuation(text, title),
     )
 
 

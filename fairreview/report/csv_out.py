@@ -50,7 +50,7 @@ def _document_cells(d: DocumentResult) -> list[object]:
         d.path,
         d.title or "",
         d.meta.doc_number or "",
-        VERDICT_ZH[d.verdict],
+        d.verdict_label,
         VERDICT_ZH[final] if final else "",
         d.error or "",
     ]

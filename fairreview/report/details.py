@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..legal import provisions
 from ..model import DocumentResult, Finding, PrecedentMatch, Report
-from .labels import SEVERITY_ZH, VERDICT_ZH, precedent_source
+from .labels import SEVERITY_ZH, precedent_source
 from .text_width import excerpt, wrap
 
 WIDTH = 88  # display columns of the wrapped text (a CJK character is two)
@@ -64,7 +64,7 @@ def render_document(doc: DocumentResult, show_info: bool = True) -> str:
     lines = [f"文件：{doc.path}"]
     if doc.title:
         lines.append(f"标题：{doc.title}")
-    lines.append(f"结论：{VERDICT_ZH[doc.verdict]}")
+    lines.append(f"结论：{doc.verdict_label}")
     for r in doc.reasons:
         lines += [INDENT[:2] + line for line in wrap(r, WIDTH - 2).split("\n")]
     shown = [f for f in doc.findings if f.flags() or show_info]

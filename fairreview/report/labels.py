@@ -42,9 +42,45 @@ def precedent_source(source: str) -> str:
     return PRECEDENT_SOURCES.get(file, PRECEDENT_SOURCE_DEFAULT)
 
 
+#: what an expired document with restrictive clauses carries wherever its conclusion is shown
+EXPIRED_RESTRICTIVE = "含限制竞争内容，如继续执行或重新制定须修改"
+TENTATIVE = "疑似，待复核"
+LEGALITY_ONLY = "因引用已废止的法律法规"
+CONTINUED = "有效期已满但仍在执行"
+
+
+def verdict_label(verdict: str, grounds: str = "none", tentative: bool = False, restrictive: bool = False,
+                  continued: bool = False) -> str:
+    """The conclusion as a clerk reads it: the verdict and, where it matters, why (docs/conclusions.md)."""
+    base = VERDICT_ZH[verdict]
+    if verdict == "expired" and restrictive:
+        return f"{base}（{EXPIRED_RESTRICTIVE}）"
+    if verdict in ("amend", "repeal") and continued:
+        return f"{base}（{CONTINUED}）" + ("（疑似，待复核）" if tentative else "")
+    if verdict == "amend" and tentative:
+        return f"{base}（{TENTATIVE}）"
+    if verdict == "amend" and grounds == "legality":
+        return f"{base}（{LEGALITY_ONLY}）"
+    return base
+
+
 def summary_line(counts: Mapping[str, int]) -> str:
-    """共排查 N 件：保留 …，修改 …，废止 …，失效 …，无法读取 … (``counts`` as :meth:`Report.summary` gives)."""
-    return (
-        f"共排查 {counts['documents']} 件：保留 {counts['retain']} 件，修改 {counts['amend']} 件，"
-        f"废止 {counts['repeal']} 件，失效 {counts['expired']} 件，无法读取 {counts['error']} 件"
+    """共排查 N 件：保留 …，修改 …（其中因引用已废止的法律法规 …），废止 …，失效 …（其中含限制竞争内容 …），
+    无法读取 … (``counts`` as :func:`fairreview.model.tally` gives); competition problems and legality notes
+    are counted apart."""
+    amend = []
+    if counts.get("amend_legality"):
+        amend.append(f"{LEGALITY_ONLY} {counts['amend_legality']} 件")
+    if counts.get("amend_tentative"):
+        amend.append(f"疑似待复核 {counts['amend_tentative']} 件")
+    if counts.get("amend_continued"):
+        amend.append(f"{CONTINUED} {counts['amend_continued']} 件")
+    expired = f"（其中含限制竞争内容 {counts['expired_restrictive']} 件）" if counts.get("expired_restrictive") else ""
+    line = (
+        f"共排查 {counts['documents']} 件：保留 {counts['retain']} 件，"
+        f"修改 {counts['amend']} 件" + (f"（其中{'，'.join(amend)}）" if amend else "") + "，"
+        f"废止 {counts['repeal']} 件，失效 {counts['expired']} 件{expired}，无法读取 {counts['error']} 件"
     )
+    if counts.get("to_check"):
+        line += f"；{counts['to_check']} 件的有效期须人工核实"
+    return line

@@ -173,6 +173,7 @@ _rule_descriptor(r.code, r, r.provisions, r.family) for r in lexicon.rules
             "format": doc.format,
             "verdict": doc.verdict,
             "verdict_zh": VERDICT_ZH[doc.verdict],
+            "assessment": doc.assessment.to_dict(),
             "reasons": doc.reasons,
             "meta": doc.meta.to_dict(),
         }

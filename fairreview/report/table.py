@@ -20,6 +20,7 @@ from tabulate import tabulate
 
 from ..escapes import screen_name
 from ..facts.meta import meta_line
+from ..legal import cite, headline_provisions
 from ..model import DocumentResult, Finding, Report
 from ..review.status import baselined, status_label
 from .labels import SEVERITY_ZH, VERDICT_ZH
@@ -60,12 +61,6 @@ def short_path(path: str) -> str:
     return screen_name(os.path.relpath(path) if not path.startswith("<") else path)
 
 
-def _headline(provisions: list[str]) -> list[str]:
-    fcr = [p for p in provisions if p.startswith("FCR-")]
-    other = [p for p in provisions if not p.startswith("FCR-")]
-    return fcr + other[:1]
-
-
 def shown_findings(doc: DocumentResult, show_info: bool) -> tuple[list[Finding], int]:
     """The findings the table shows (flagged ones, or all with ``show_info``) and how many the baseline hid."""
     shown, hidden = [], 0
@@ -80,13 +75,15 @@ def shown_findings(doc: DocumentResult, show_info: bool) -> tuple[list[Finding],
 
 
 def _finding_row(group: list[Finding]) -> Row:
-    # several rules on one sentence share the row (JSON keeps each); the 条例 item and the most specific
-    # detailed provision of each rule (JSON lists them all)
+    # several rules on one sentence share the row (JSON keeps each); the 条例 items by their Chinese names
+    # (the detail view, the ledger and JSON give every provision)
     evidence = list(dict.fromkeys(e for f in group for e in f.evidence))
+    ids = list(dict.fromkeys(p for f in group for p in headline_provisions(f.provisions)[:1]
+                             + [p for p in f.provisions if p.startswith("FCR-")]))
     return Row(
         location=screen_name(group[0].location),
         rules=[RuleCell(f.rule, screen_name(f.title), f.severity, status_label(f, short=True)) for f in group],
-        provisions=list(dict.fromkeys(p for f in group for p in _headline(f.provisions))),
+        provisions=[c.replace("条第", "条\n第", 1) for c in cite(ids)],  # 《条例》第十条 / 第（二）项
         text=screen_name(excerpt(group[0].text, [screen_name(e) for e in evidence])),
     )
 
@@ -109,7 +106,7 @@ def document_rows(doc: DocumentResult, show_info: bool) -> tuple[DocumentRows, i
 
 
 def _verdict_lines(doc: DocumentResult) -> list[str]:
-    lines = [VERDICT_ZH[doc.verdict]]
+    lines = [doc.verdict_label]
     final = doc.review.final
     if final:  # the reviewer's conclusion beside the tool's recommendation
         lines.append(f"最终：{VERDICT_ZH[final.verdict]}")
@@ -136,7 +133,7 @@ def _grid(rows: list[list[str]], headers: list[str]) -> str:
 
 # -- the two layouts -------------------------------------------------------------------------------------
 def _wide(docs: list[DocumentRows], width: int, style: Style) -> str:
-    location, rule, basis, verdict = 10, 18, 10, 10
+    location, rule, basis, verdict = 10, 18, 16, 12
     rest = width - (location + rule + basis + verdict) - 6 * GRID - 1
     name = min(30, max(14, rest // 3))
     text = rest - name
@@ -144,10 +141,14 @@ def _wide(docs: list[DocumentRows], width: int, style: Style) -> str:
     for d in docs:
         path = wrap(short_path(d.doc.path), name)
         conclusion = style.verdict(wrap("\n".join(_verdict_lines(d.doc)), verdict), d.doc.verdict)
-        for row in d.rows:
+        # the full conclusion (修改（疑似，待复核）, 失效（含限制竞争内容，…）) on a document's first row
+        again = style.verdict(wrap("\n".join([VERDICT_ZH[d.doc.verdict], *_verdict_lines(d.doc)[1:]]), verdict),
+                              d.doc.verdict)
+        for n, row in enumerate(d.rows):
             table.append([
                 path, wrap(row.location, location), _rules_cell(row, rule, style),
-                wrap("\n".join(row.provisions) or "—", basis), style.marked(wrap(row.text, text)), conclusion,
+                wrap("\n".join(row.provisions) or "—", basis), style.marked(wrap(row.text, text)),
+                again if n else conclusion,
             ])
     return _grid(table, ["文件", "位置", "规则", "依据", "条款摘录", "结论"])
 
@@ -201,6 +202,10 @@ def _closing(report: Report, width: int) -> list[str]:
              if (d.flagged or d.verdict == "expired") and (line := meta_line(d.meta))]
     if facts:  # what each flagged or expired document says about itself (文号, 发文机关, dates)
         out.append("文件信息：\n" + "\n".join(facts))
+    checks = [fit(f"  {short_path(d.path)}：{screen_name(c)}", width, "    ")
+              for d in report.documents for c in d.assessment.checks]
+    if checks:  # a period whose start the text does not give: whether the document expired is unknown
+        out.append("须人工核实：\n" + "\n".join(checks))
     finals = [VERDICT_ZH[d.review.final.verdict] for d in report.documents if d.review.final]
     if finals:
         counts = "，".join(f"{v} {finals.count(v)} 件" for v in ("保留", "修改", "废止", "失效") if v in finals)

@@ -9,7 +9,7 @@ from ..read import normalize
 from ..structure import parse
 
 META_LABELS = {"doc_number": "文号", "issuer": "发文机关", "issued": "成文日期", "effective": "施行日期",
-               "expires": "有效期至"}
+               "expires": "有效期至", "period": "有效期（起算日不明）", "continues": "到期后继续执行"}
 
 
 def _depth(clauses: list[Clause], idx: int) -> int:
@@ -38,4 +38,5 @@ def structure_lines(text: str, title_hint: str | None = None) -> list[str]:
 def meta_lines(text: str) -> list[str]:
     norm = normalize(text)
     meta = extract_meta(norm.text, parse(norm.text).title)
-    return [f"{META_LABELS[k]}：{v or '（未识别）'}" for k, v in meta.to_dict().items()]
+    optional = ("period", "continues")  # shown only when the document has them
+    return [f"{META_LABELS[k]}：{v or '（未识别）'}" for k, v in meta.to_dict().items() if v or k not in optional]

@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 
 from ..conclude import conclude
+from ..report.labels import verdict_label
 from ..model import (
     DecisionRecord,
     DocumentResult,
@@ -124,6 +125,8 @@ def apply_document(doc: DocumentResult, doc_id: int, store: Store, as_of: str,
             _mark_decision(f, d, as_of, summary)
     if any(f.flags() and status(f) in SUPPRESSING for f in doc.findings):
         _reconclude(doc, as_of)
+    elif doc.assessment.tentative and any(f.flags() and status(f) == "confirmed" for f in doc.findings):
+        conclude(doc, as_of)  # a confirmed 疑似 finding is no longer tentative: same findings, firmer conclusion
     final = store.latest_conclusion(doc_id)
     if final is not None:
         summary.finals += 1
@@ -176,6 +179,9 @@ def _reconclude(doc: DocumentResult, as_of: str) -> None:
     doc.review.scan_verdict = doc.verdict
     doc.review.scan_reasons = list(doc.reasons)
     doc.verdict = verdict
+    doc.assessment = shadow.assessment
+    if verdict != shadow.verdict:  # kept the scan's 废止
+        doc.assessment.label = verdict_label(verdict, "competition")
     parts = []
     if dismissed:
         parts.append(f"误报 {dismissed} 处")

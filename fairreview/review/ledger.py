@@ -22,8 +22,9 @@ from typing import Any
 from ..atomic_file import AtomicFiles, atomic_open
 from ..escapes import escape_text, formula_like, sheet_cell
 from ..legal import provisions
-from ..model import DocumentResult, Finding, Report
+from ..model import DocumentResult, Finding, Report, tally
 from ..report.labels import SEVERITY_ZH, STATUS_ZH, VERDICT_ZH
+from ..report.labels import summary_line as labels_summary_line
 from ..report.text_width import width
 from .status import counts, local_time, status
 
@@ -95,17 +96,14 @@ def effective_verdict(doc: DocumentResult) -> str:
 
 
 def summary_line(report: Report) -> str:
-    n = {v: 0 for v in VERDICT_ZH}
-    for d in report.documents:
-        n[effective_verdict(d)] += 1
-    line = (
-        f"共排查 {len(report.documents)} 件：保留 {n['retain']} 件，修改 {n['amend']} 件，"
-        f"废止 {n['repeal']} 件，"
-        f"失效 {n['expired']} 件"
-    )
-    if n["error"]:
-        line += f"，无法读取 {n['error']} 件（须人工处理）"
+    """The scan's summary line over final conclusions where they exist (a reviewer's conclusion counts
+    only as its verdict; the breakdown by kind of reason is the recommendation's)."""
+    counts = tally([(d.review.final.verdict, None) if d.review.final else (d.verdict, d.assessment)
+                    for d in report.documents])
     finals = sum(1 for d in report.documents if final_verdict(d))
+    line = labels_summary_line(counts)
+    if counts["error"]:
+        line = line.replace(f"无法读取 {counts['error']} 件", f"无法读取 {counts['error']} 件（须人工处理）")
     return line + f"（其中 {finals} 件已由复核人确定最终结论）"
 
 
@@ -160,7 +158,7 @@ def document_row(i: int, doc: DocumentResult) -> list[str]:
         doc.meta.issuer or "",
         doc.meta.issued or "",
         _period(doc),
-        VERDICT_ZH[doc.verdict],
+        doc.verdict_label,
         VERDICT_ZH[final.verdict] if final else "",
         "；".join(dict.fromkeys(places)),
         "；".join(cited),

@@ -197,7 +197,7 @@ class Session:
             self.block(_precedent_text(f.precedent))
         self.heading("建议")
         self.block(f"本条：{f.suggestion}")
-        self.say(f"    本文件建议结论：{VERDICT_ZH[doc.verdict]}{_before_review(doc)}")
+        self.say(f"    本文件建议结论：{doc.verdict_label}{_before_review(doc)}")
         self.show_review_state(f)
 
     def show_clause(self, i: int, f: Finding) -> None:
@@ -233,7 +233,7 @@ class Session:
             if f.flags():
                 tally[STATUS_ZH[status(f)]] = tally.get(STATUS_ZH[status(f)], 0) + 1
         self.say("    " + "，".join(f"{k} {v} 处" for k, v in tally.items()))
-        self.say(f"    建议结论：{VERDICT_ZH[doc.verdict]}{_before_review(doc)}")
+        self.say(f"    建议结论：{doc.verdict_label}{_before_review(doc)}")
         for r in doc.reasons[:4]:
             self.block(r, "      · ", "        ", margin=8)
         final = doc.review.final
