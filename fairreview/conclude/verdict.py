@@ -21,8 +21,8 @@ and **legality notes** (a superseded legal basis, LG001). Validity is a fact of 
 from __future__ import annotations
 
 from ..model import Assessment, DocumentResult, Finding, Outline, Structure
-from ..report.labels import verdict_label
-from ..structure.roles import AIM, HEADING, MEASURE, TITLE, clause_roles
+from ..report.labels import EXPIRED_RESTRICTIVE, verdict_label
+from ..structure.roles import AIM, MEASURE, TITLE, clause_roles
 from .reasons import legality_reasons, problem_reasons, problems
 
 REPEAL_SHARE = 0.5
@@ -80,7 +80,7 @@ def conclude(doc: DocumentResult, as_of: str) -> None:
             doc.verdict, a.grounds = "expired", "validity"
             reasons.append(f"{ended}，文件已失效")
             if competition:
-                reasons.append(f"文件含 {len(found)} 处限制竞争内容，如继续执行或重新制定须修改：")
+                reasons.append(f"文件{EXPIRED_RESTRICTIVE}（共 {len(found)} 处）")
                 reasons += problem_reasons(found)
             _finish(doc, a, reasons + legality_reasons(legality))
             return
@@ -140,8 +140,9 @@ def _purpose(competition: list[Finding], outline: Outline | None) -> str | None:
             return f"文件所述制定目的即以限制竞争为内容（{f.location}：{f.title}），文件的主要目的违反公平竞争审查标准"
     if outline is None or not outline.roles:
         return None
-    flagged = {f.clause for f in competition if f.clause is not None and _role(outline, f) in (MEASURE, HEADING)}
-    # a lead-in or short item line that is itself restrictive counts as a measure
+    # a flagged clause is substantive whatever its shape (a lead-in, a short item, a sentence among the
+    # 保障措施): only the title and the stated aim, judged above, are not counted
+    flagged = {f.clause for f in competition if f.clause is not None and _role(outline, f) not in (TITLE, AIM)}
     measures = {i for i, r in enumerate(outline.roles) if r == MEASURE} | flagged
     if not errors or not measures:
         return None

@@ -15,7 +15,6 @@ import os
 from dataclasses import dataclass
 
 from ..conclude import conclude
-from ..report.labels import verdict_label
 from ..model import (
     DecisionRecord,
     DocumentResult,
@@ -25,6 +24,7 @@ from ..model import (
     Report,
     ReviewCounts,
 )
+from ..report.labels import verdict_label
 from ..settings import Workspace
 from .fingerprint import DocIdentity, identity_of, sentence_fingerprint
 from .status import SUPPRESSING, counts, status

@@ -46,6 +46,15 @@ def find_marker(line: str) -> Marker | None:
     return None
 
 
+def strip_marker(line: str) -> str:
+    """The line without the heading marker it starts with ("（三）对企业…" → "对企业…")."""
+    for _, _, rx in _MARKERS:
+        m = rx.match(line)
+        if m:
+            return line[m.end():].strip()
+    return line.strip()
+
+
 def display(marker: Marker, legal: bool) -> str:
     """The marker as it appears in a location string: full-width brackets, legal item words."""
     t = marker.text.replace("(", "（").replace(")", "）")

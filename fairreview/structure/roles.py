@@ -11,16 +11,14 @@ Works on the normalised text (NFKC: full-width punctuation is ASCII).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model import Structure
+from .markers import strip_marker
 
 TITLE, FRONT, HEADING, AIM, CLOSING, MEASURE = "title", "front", "heading", "aim", "closing", "measure"
 ROLES = (TITLE, FRONT, HEADING, AIM, CLOSING, MEASURE)
 
-_MARKER = re.compile(
-    r"^\s*(?:第[零〇一二三四五六七八九十百千两\d]+[编章节条]|[零〇一二三四五六七八九十百千两]+[、.]|"
-    r"\([零〇一二三四五六七八九十百千两\d]+\)|\d{1,3}[、.,]?|[\u2460-\u2473]|附则)\s*"
-)
 _SENTENCE_PUNCT = re.compile(r"[。;!?]")
 #: a heading is a short line that is not a sentence
 HEADING_MAX = 30
@@ -53,20 +51,69 @@ _CLOSING_SELF = re.compile(
     ])
 )
 _SELF = re.compile(r"^本|^以上|^上述|^此前|^原|《")
+#: how the work is organised (组织领导, 宣传, 督查): what a 保障措施 part says, not a measure on the market
+_SAFEGUARD = re.compile(
+    r"组织领导|组织实施|统筹协调|牵头|宣传|解读|监督检查|督促检查|督查|考核|绩效评价|加强领导|压实责任|"
+    r"责任分工|抓好落实|狠抓落实|形成合力|工作机制|联席会议"
+)
+#: the document's own 文号 on its own line (below the title in many web copies)
+_DOC_NUMBER_LINE = re.compile(r"^[(（]?[\u4e00-\u9fffA-Za-z]{1,16}\s*[〔\[(【]\s*(?:19|20)\d{2}\s*[〕\])】]\s*第?\s*\d{1,5}\s*号[)）]?$")
 _DATE_LINE = re.compile(r"^\(?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。,]{1,8}日\)?(?:印发)?$")
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff()、\s]{2,40}(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|办|中心)"
                        r"(?:\((?:代章|盖章)\))?$")
 
 
 def _body(text: str) -> str:
-    return _MARKER.sub("", text, count=1).strip()
+    return strip_marker(text.strip())
 
 
 def _closing_sentence(sentence: str) -> bool:
+    """The sentence belongs to how a document is sent, closed or carried out, not to what it does."""
     s = sentence.strip()
-    if _CLOSING.search(s) or _DATE_LINE.match(s) or _ORG_LINE.match(s):
+    if _SAFEGUARD.search(s):
+        return True
+    if _CLOSING.search(s) or _DATE_LINE.match(s) or _ORG_LINE.match(s) or _DOC_NUMBER_LINE.match(s):
         return True
     return bool(_SELF.search(s) and _CLOSING_SELF.search(s))
+
+
+@dataclass
+class _Doc:
+    """What the role of one clause is judged against."""
+
+    title: str
+    titles: set[str]  # the title and the titles it quotes (an 印发通知 sends 《…办法》)
+    has_child: set[int]
+    sentences: dict[int, list[str]]
+
+
+def _short_line_role(i: int, body: str, doc: _Doc) -> str | None:
+    """A line that is not a sentence: a title, a 落款/date/文号 line, or a heading (None: an item)."""
+    if _closing_sentence(body):
+        return CLOSING
+    if len(body) >= 6 and body in doc.title:
+        return TITLE  # 印发…措施的通知 → 措施
+    return HEADING if i in doc.has_child else None  # with nothing under it, a short line is a list item
+
+
+def _role(i: int, level: str, body: str, doc: _Doc, measures_before: bool) -> str:
+    sents = doc.sentences.get(i, [])
+    role: str | None = None
+    if level in (TITLE, FRONT):
+        role = level
+    elif body in doc.titles:  # the title of the document an 印发通知 sends, or the title again
+        role = TITLE
+    elif not body or level == "annex":
+        role = HEADING
+    elif len(body) <= HEADING_MAX and not _SENTENCE_PUNCT.search(body):
+        role = _short_line_role(i, body, doc)
+    elif body.endswith(":") and i in doc.has_child and len(sents) <= 1:
+        role = HEADING  # a lead-in ("对企业给予下列支持："): its items are the measures
+    elif not measures_before and _AIM.search(body):  # the stated aim comes before the measures
+        role = AIM
+    elif sents and all(_closing_sentence(_body(s)) for s in sents):
+        role = CLOSING
+    return role or MEASURE
 
 
 def clause_roles(text: str, structure: Structure) -> list[str]:
@@ -74,26 +121,10 @@ def clause_roles(text: str, structure: Structure) -> list[str]:
     sentences: dict[int, list[str]] = {}
     for s in structure.sentences:
         sentences.setdefault(s.clause, []).append(text[s.start:s.end])
-    has_child = {c.parent for c in structure.clauses if c.parent is not None}
-    quoted = set(re.findall(r"《([^》]{4,80})》", structure.title or ""))
-    titles = quoted | {structure.title or ""}
+    title = structure.title or ""
+    doc = _Doc(title, set(re.findall(r"《([^》]{4,80})》", title)) | {title},
+               {c.parent for c in structure.clauses if c.parent is not None}, sentences)
     roles: list[str] = []
     for i, clause in enumerate(structure.clauses):
-        body = _body(text[clause.start:clause.end])
-        sents = sentences.get(i, [])
-        short = len(body) <= HEADING_MAX and not _SENTENCE_PUNCT.search(body)
-        if clause.level in (TITLE, FRONT):
-            roles.append(clause.level)
-        elif body in titles:  # the title of the document an 印发通知 sends, or the title again
-            roles.append(TITLE)
-        elif not body or (short and i in has_child) or clause.level == "annex":
-            roles.append(HEADING)  # a short unpunctuated line with nothing under it is a list item
-        elif body.endswith(":") and i in has_child and len(sents) <= 1:
-            roles.append(HEADING)  # a lead-in ("对企业给予下列支持："): its items are the measures
-        elif MEASURE not in roles and _AIM.search(body):  # the stated aim comes before the measures
-            roles.append(AIM)
-        elif sents and all(_closing_sentence(_body(s)) for s in sents):
-            roles.append(CLOSING)
-        else:
-            roles.append(MEASURE)
+        roles.append(_role(i, clause.level, _body(text[clause.start:clause.end]), doc, MEASURE in roles))
     return roles
