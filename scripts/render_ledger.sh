@@ -21,12 +21,13 @@ mkdir -p "$OUT"
 cp -r examples "$WORK/examples"
 cd "$WORK"
 export NO_COLOR=1 FAIRREVIEW_REVIEWER=张三
+DB=(--db "$WORK/review.db")  # a throw-away database: never the user's own review records
 # a few recorded decisions, as after a review session (answers piped in, one per line)
 printf 'c\n\nc\n\nf\n属享受奖补的条件而非准入条件，已按 CO203 一并处理\n\nn\n请起草单位说明“十年不迁出”的依据\nq\n' \
-  | "$FAIRREVIEW" review examples --as-of "$AS_OF" >/dev/null || true
+  | "$FAIRREVIEW" review examples "${DB[@]}" --as-of "$AS_OF" >/dev/null || true
 "$FAIRREVIEW" decide "examples/云溪县关于规范全县中小学校服采购管理的通知.txt" --conclusion 废止 \
-  --reason "指定校服供应企业是文件的主要内容" --as-of "$AS_OF" >/dev/null
-"$FAIRREVIEW" ledger examples -o "$OUT/台账.xlsx" --as-of "$AS_OF"
+  --reason "指定校服供应企业是文件的主要内容" "${DB[@]}" --as-of "$AS_OF" >/dev/null
+"$FAIRREVIEW" ledger examples -o "$OUT/台账.xlsx" "${DB[@]}" --as-of "$AS_OF"
 # a private LibreOffice profile: no first-start dialogs, no clash with a LibreOffice the user has open
 soffice -env:UserInstallation="file://$WORK/lo-profile" --headless --convert-to pdf --outdir "$OUT" \
   "$OUT/台账.xlsx" >/dev/null

@@ -20,6 +20,7 @@ from . import zh
 from .db import db
 from .lexicon import lexicon
 from .options import EXIT_FAILURE
+from .report import report_command
 from .review import baseline, decide, ledger, review
 from .rule import rule_command
 from .scan import scan
@@ -40,7 +41,8 @@ def main() -> None:
     """fairreview：规范性文件公平竞争审查（离线、可复现）。"""
 
 
-for _command in (scan, lexicon, rule_command, show, review, decide, ledger, baseline, text_command, db):
+for _command in (scan, lexicon, rule_command, show, review, decide, ledger, report_command, baseline,
+                 text_command, db):
     main.add_command(_command)
 
 

@@ -32,6 +32,10 @@ class Problem:
         return "error" if any(f.severity == "error" for f in self.findings) else "warning"
 
     @property
+    def all_provisions(self) -> list[str]:
+        return list(dict.fromkeys(p for f in self.findings for p in f.provisions))
+
+    @property
     def provisions(self) -> list[str]:
         return list(dict.fromkeys(p for f in self.findings for p in headline_provisions(f.provisions)))
 

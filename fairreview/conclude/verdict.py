@@ -23,7 +23,7 @@ from __future__ import annotations
 from ..model import Assessment, DocumentResult, Finding, Outline, Structure
 from ..report.labels import EXPIRED_RESTRICTIVE, verdict_label
 from ..structure.roles import AIM, MEASURE, TITLE, clause_roles
-from .reasons import legality_reasons, problem_reasons, problems
+from .reasons import Problem, legality_reasons, problem_reasons, problems
 
 REPEAL_SHARE = 0.5
 REPEAL_MIN_MEASURES = 3
@@ -102,6 +102,11 @@ def conclude(doc: DocumentResult, as_of: str) -> None:
         doc.verdict = "retain"
         reasons.append("未发现排除、限制竞争的内容")
     _finish(doc, a, reasons + legality_reasons(legality))
+
+
+def document_problems(doc: DocumentResult, findings: list[Finding]) -> list[Problem]:
+    """``findings`` (competition findings of ``doc``) grouped into problems as the reasons group them."""
+    return problems(findings, lambda f: _role(doc.outline, f))
 
 
 def _finish(doc: DocumentResult, a: Assessment, reasons: list[str]) -> None:
