@@ -1,5 +1,5 @@
-"""What each clause of a document is for: the title, a heading, the stated aim, closing boilerplate, or a
-substantive measure.
+"""What each clause of a document is for: the title, a heading, the stated aim, closing boilerplate, the
+procedure of a measure (申报、审核、拨付), or a substantive measure.
 
 The conclusion needs this to tell a document whose measures are restrictive from one with a restrictive
 clause among many lawful ones: headings ("一、支持企业做大做强"), the transmittal of an 印发通知, the 解释/施行/
@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from ..model import Structure
 from .markers import strip_marker
 
-TITLE, FRONT, HEADING, AIM, CLOSING, MEASURE = "title", "front", "heading", "aim", "closing", "measure"
-ROLES = (TITLE, FRONT, HEADING, AIM, CLOSING, MEASURE)
+TITLE, FRONT, HEADING, AIM, CLOSING, PROCEDURE, MEASURE = (
+    "title", "front", "heading", "aim", "closing", "procedure", "measure")
+ROLES = (TITLE, FRONT, HEADING, AIM, CLOSING, PROCEDURE, MEASURE)
 
 _SENTENCE_PUNCT = re.compile(r"[。;!?]")
 #: a heading is a short line that is not a sentence
@@ -61,6 +62,19 @@ _DOC_NUMBER_LINE = re.compile(r"^[(（]?[\u4e00-\u9fffA-Za-z]{1,16}\s*[〔\[(【
 _DATE_LINE = re.compile(r"^\(?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^。,]{1,8}日\)?(?:印发)?$")
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff()、\s]{2,40}(?:人民政府|政府|办公室|办公厅|委员会|管委会|局|厅|委|办|中心)"
                        r"(?:\((?:代章|盖章)\))?$")
+
+
+#: how a measure is applied for, checked and paid (申报、审核、拨付、追回): the steps of a measure, not one
+_PROCEDURE = re.compile(
+    r"申报|申请|受理|审核|审查|审批|核实|核查|复核|公示|拨付|兑付|下达|提交|报送|材料|程序|流程|工作日|"
+    r"退回|追回|追缴|骗取|套取|冒领|失信|追究"
+)
+#: …unless the sentence grants something itself ("对首次认定的企业给予20万元奖励")
+_GRANT = re.compile(r"给予|予以|享受|可获得|减免|免收|免征|优惠|奖励(?!资金)|补贴(?!资金)|补助(?!资金)|支持")
+
+
+def _procedural(sentence: str) -> bool:
+    return bool(_PROCEDURE.search(sentence)) and not _GRANT.search(sentence)
 
 
 def _body(text: str) -> str:
@@ -113,6 +127,8 @@ def _role(i: int, level: str, body: str, doc: _Doc, measures_before: bool) -> st
         role = AIM
     elif sents and all(_closing_sentence(_body(s)) for s in sents):
         role = CLOSING
+    elif sents and all(_procedural(_body(s)) or _closing_sentence(_body(s)) for s in sents):
+        role = PROCEDURE
     return role or MEASURE
 
 
