@@ -8,17 +8,24 @@ taken from the evaluation set (the last test checks that, where ../shared is pre
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairreview.conclude import conclude
-from fairreview.model import DocumentResult, Report
+from fairreview.model import DocumentResult, Finding, Meta, Outline, Report
 from fairreview.pipeline import Engine, scan_text
+from fairreview.read import normalize
 from fairreview.report.labels import EXPIRED_RESTRICTIVE, summary_line
+from fairreview.report.table import render_table
 from fairreview.review.ledger import ledger_rows
 from fairreview.settings import Settings
+from fairreview.structure import parse
+from fairreview.structure.roles import ROLES, clause_roles
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "conclusions"
 AS_OF = "2026-12-01"
@@ -190,8 +197,6 @@ def test_reasons_one_line_per_problem_for_every_fixture() -> None:
 
 def test_fixtures_are_not_taken_from_the_dev_set(shared: Path) -> None:
     """No sentence of these documents is (for the most part) a clause of the evaluation set."""
-    import json
-
     dev = [json.loads(line)["text"] for line in (shared / "eval" / "dev.jsonl").read_text(encoding="utf-8")
            .splitlines() if line.strip()]
 
@@ -207,3 +212,76 @@ def test_fixtures_are_not_taken_from_the_dev_set(shared: Path) -> None:
                 continue
             worst = max(len(g & d) / len(g) for d in dev_grams)
             assert worst < 0.5, (path.name, sentence)
+
+
+def test_table_shows_labels_and_chinese_provision_names() -> None:
+    docs = [scan(n) for n in ("expired_restrictive.txt", "tentative.txt", "period_no_date.txt")]
+    report = Report("0", "0", "char", docs, as_of=AS_OF)
+    narrow = render_table(report, width=100)
+    assert f"结论：失效（{EXPIRED_RESTRICTIVE}）" in narrow and "结论：修改（疑似，待复核）" in narrow
+    wide = render_table(report, width=160)
+    assert "《条例》第十条" in wide and "FCR-" not in wide and "含限制竞争" in wide
+    assert "须人工核实：" in wide and "执行期限暂定1年" in wide
+    assert summary_line(report.summary()) in wide
+
+
+def test_clause_roles_of_a_policy_document() -> None:
+    text = normalize((FIXTURES / "rebate_measures.txt").read_text(encoding="utf-8")).text
+    structure = parse(text)
+    roles = {text[c.start:c.end][:12]: r for c, r in zip(structure.clauses, clause_roles(text, structure), strict=True)}
+    assert roles["云政发〔2025〕11号"] == "closing" and roles["云溪县支持总部企业发展若"] == "title"
+    assert roles["为加快发展总部经济,壮大"] == "aim" and roles["一、落户支持"] == "heading"
+    assert roles["(一)对新迁入本县的总部"] == "measure" and roles["(四)总部企业新建研发中"] == "measure"
+    assert roles["(六)县商务局会同县财政"] == "procedure" and roles["本措施自印发之日起施行,"] == "closing"
+    assert roles["现将《云溪县支持总部企业"] == "closing" and roles["2025年5月20日"] == "closing"
+
+
+# -- properties of the model over any findings -----------------------------------------------------------
+_RULES = ["CO201", "CO204", "ME401", "FL101", "LG001"]
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> DocumentResult:
+    roles = draw(st.lists(st.sampled_from([r for r in ROLES if r != "front"]), min_size=1, max_size=12))
+    findings = []
+    for _ in range(draw(st.integers(0, 8))):
+        clause = draw(st.integers(0, len(roles) - 1))
+        rule = draw(st.sampled_from(_RULES))
+        findings.append(Finding(
+            rule=rule, name=rule, provisions=["FCR-10-2"], title=f"规则{rule}",
+            severity=draw(st.sampled_from(["error", "warning", "info"])),
+            location="标题" if roles[clause] == "title" else f"第{clause + 1}条",
+            start=clause * 10, end=clause * 10 + 5, text="条款", evidence=[], message="", suggestion="",
+            clause=None if rule == "LG001" else clause))
+    expires = draw(st.sampled_from([None, "2020-12-31", "2030-12-31"]))
+    continues = draw(st.sampled_from([None, "未兑现的奖励按原政策继续执行。"]))
+    doc = DocumentResult(path="x.txt", findings=findings, meta=Meta(expires=expires, continues=continues),
+                         outline=Outline(operative_clauses=len(roles), roles=roles))
+    return doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_model_invariants(doc: DocumentResult) -> None:
+    conclude(doc, AS_OF)
+    a = doc.assessment
+    competition = [f for f in doc.flagged if not f.rule.startswith("LG")]
+    expired = doc.meta.expires is not None and doc.meta.expires < AS_OF
+    assert a.label.startswith({"retain": "保留", "amend": "修改", "repeal": "废止", "expired": "失效"}[doc.verdict])
+    assert a.restrictive == bool(competition)
+    if doc.verdict == "repeal":
+        assert any(f.severity == "error" for f in competition)
+    if a.tentative:
+        assert competition and not any(f.severity == "error" for f in competition)
+    if not competition:
+        assert doc.verdict in (("expired",) if expired else ("retain", "amend"))
+        assert doc.verdict != "amend" or a.grounds == "legality"
+    if expired and doc.verdict != "expired":
+        assert a.continued and competition
+    problem_lines = [r for r in doc.reasons if r.startswith(("标题：", "第"))]
+    assert len(problem_lines) == a.problems
+    # dropping every 提示 changes nothing but the count of hints
+    quiet = copy.deepcopy(doc)
+    quiet.findings = [f for f in quiet.findings if f.severity != "info"]
+    conclude(quiet, AS_OF)
+    assert (quiet.verdict, quiet.assessment.label) == (doc.verdict, a.label)
