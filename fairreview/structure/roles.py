@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Structure
+from ..model import Clause, Structure
 from .markers import strip_marker
 
 TITLE, FRONT, HEADING, AIM, CLOSING, PROCEDURE, MEASURE = (
@@ -101,16 +101,18 @@ class _Doc:
     sentences: dict[int, list[str]]
 
 
-def _short_line_role(i: int, body: str, doc: _Doc) -> str | None:
-    """A line that is not a sentence: a title, a 落款/date/文号 line, or a heading (None: an item)."""
+def _short_line_role(i: int, body: str, doc: _Doc, front: bool) -> str | None:
+    """A line that is not a sentence: a title, a 落款/date/文号 line, or a heading (None: an item).
+    ``front``: an unnumbered line before the first measure, where the title of a sent document stands."""
     if _closing_sentence(body):
         return CLOSING
-    if len(body) >= 6 and body in doc.title:
+    if front and len(body) >= 6 and body in doc.title:
         return TITLE  # 印发…措施的通知 → 措施
     return HEADING if i in doc.has_child else None  # with nothing under it, a short line is a list item
 
 
-def _role(i: int, level: str, body: str, doc: _Doc, measures_before: bool) -> str:
+def _role(i: int, clause: Clause, body: str, doc: _Doc, measures_before: bool) -> str:
+    level = clause.level
     sents = doc.sentences.get(i, [])
     role: str | None = None
     if level in (TITLE, FRONT):
@@ -120,7 +122,7 @@ def _role(i: int, level: str, body: str, doc: _Doc, measures_before: bool) -> st
     elif not body or level == "annex":
         role = HEADING
     elif len(body) <= HEADING_MAX and not _SENTENCE_PUNCT.search(body):
-        role = _short_line_role(i, body, doc)
+        role = _short_line_role(i, body, doc, front=not clause.heading and not measures_before)
     elif body.endswith(":") and i in doc.has_child and len(sents) <= 1:
         role = HEADING  # a lead-in ("对企业给予下列支持："): its items are the measures
     elif not measures_before and _AIM.search(body):  # the stated aim comes before the measures
@@ -142,5 +144,5 @@ def clause_roles(text: str, structure: Structure) -> list[str]:
                {c.parent for c in structure.clauses if c.parent is not None}, sentences)
     roles: list[str] = []
     for i, clause in enumerate(structure.clauses):
-        roles.append(_role(i, clause.level, _body(text[clause.start:clause.end]), doc, MEASURE in roles))
+        roles.append(_role(i, clause, _body(text[clause.start:clause.end]), doc, MEASURE in roles))
     return roles
