@@ -65,7 +65,7 @@ def verdict_label(verdict: str, grounds: str = "none", tentative: bool = False, 
 
 
 def summary_line(counts: Mapping[str, int]) -> str:
-    """共排查 N 件：保留 …，修改 …（其中因引用已废止的法律法规 …），废止 …，失效 …（其中含限制竞争内容 …），
+    """共排查 N 件：保留 …，修改 …（其中因引用已废止的法律法规 …），废止 …，失效 …（其中 … 件含限制竞争内容，…），
     无法读取 … (``counts`` as :func:`fairreview.model.tally` gives); competition problems and legality notes
     are counted apart."""
     amend = []
@@ -75,7 +75,8 @@ def summary_line(counts: Mapping[str, int]) -> str:
         amend.append(f"疑似待复核 {counts['amend_tentative']} 件")
     if counts.get("amend_continued"):
         amend.append(f"{CONTINUED} {counts['amend_continued']} 件")
-    expired = f"（其中含限制竞争内容 {counts['expired_restrictive']} 件）" if counts.get("expired_restrictive") else ""
+    n = counts.get("expired_restrictive")
+    expired = f"（其中 {n} 件{EXPIRED_RESTRICTIVE}）" if n else ""
     line = (
         f"共排查 {counts['documents']} 件：保留 {counts['retain']} 件，"
         f"修改 {counts['amend']} 件" + (f"（其中{'，'.join(amend)}）" if amend else "") + "，"
