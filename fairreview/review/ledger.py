@@ -329,7 +329,9 @@ def _write_xlsx(rows: LedgerRows, out: Path) -> None:
     head.font = Font(name=FONT_NAME, bold=True, size=12)
     head.alignment = Alignment(vertical="center", wrap_text=True)
     ws1.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DOC_HEADERS))
-    ws1.row_dimensions[1].height = 24
+    # the summary line spans the table: as many lines as it needs at 12 pt across the columns' width
+    across = sum(column_widths(DOC_HEADERS, rows.documents, DOC_WIDTHS))
+    ws1.row_dimensions[1].height = 18 * max(1, math.ceil(width(rows.summary) * 1.2 / across)) + 6
     sheet(ws1, DOC_HEADERS, rows.documents, first_row=2, widths=DOC_WIDTHS)
     page(ws1, "文件台账", header_row=2)
     ws2 = wb.create_sheet("问题条款")
