@@ -276,7 +276,7 @@ def test_model_invariants(doc: DocumentResult) -> None:
     if not competition:
         assert doc.verdict in (("expired",) if expired else ("retain", "amend"))
         assert doc.verdict != "amend" or a.grounds == "legality"
-    if expired and doc.verdict != "expired":
+    if expired and doc.verdict != "expired":  # the sentence drawn speaks of awards granted: only with restrictions
         assert a.continued and competition
     problem_lines = [r for r in doc.reasons if r.startswith(("标题：", "第"))]
     assert len(problem_lines) == a.problems
@@ -285,3 +285,17 @@ def test_model_invariants(doc: DocumentResult) -> None:
     quiet.findings = [f for f in quiet.findings if f.severity != "info"]
     conclude(quiet, AS_OF)
     assert (quiet.verdict, quiet.assessment.label) == (doc.verdict, a.label)
+
+
+def test_a_document_that_runs_on_after_its_period_is_not_expired() -> None:
+    text = (FIXTURES / "lawful.txt").read_text(encoding="utf-8").replace(
+        "四、本措施自印发之日起施行。", "四、本措施自印发之日起施行，有效期至2026年6月30日；本措施期满后如无新规定，继续执行。")
+    doc = scan("runs_on.txt", text)
+    assert doc.meta.expires == "2026-06-30" and doc.meta.continues
+    assert doc.verdict == "retain" and doc.assessment.continued
+    assert doc.assessment.label == "保留（有效期已满但仍在执行）" and "文件仍在执行" in doc.reasons[0]
+    # what it granted before it ended is paid out: the document itself has ended
+    paid_out = text.replace("本措施期满后如无新规定，继续执行。", "有效期内已认定的项目，按原政策继续兑现。")
+    doc = scan("paid_out.txt", paid_out)
+    assert doc.verdict == "expired" and not doc.assessment.continued
+    assert any("请核实相关事项的兑现情况" in r for r in doc.reasons)

@@ -20,6 +20,7 @@ and **legality notes** (a superseded legal basis, LG001). Validity is a fact of 
 
 from __future__ import annotations
 
+from ..facts.meta import continues_whole
 from ..model import Assessment, DocumentResult, Finding, Outline, Structure
 from ..report.labels import EXPIRED_RESTRICTIVE, verdict_label
 from ..structure.roles import AIM, MEASURE, TITLE, clause_roles
@@ -73,12 +74,17 @@ def conclude(doc: DocumentResult, as_of: str) -> None:
     reasons: list[str] = []
     if expired:
         ended = f"有效期至 {expires}，早于审查基准日 {as_of}"
-        if competition and doc.meta.continues:
+        going_on = doc.meta.continues.rstrip("。") if doc.meta.continues else None
+        if going_on and (competition or continues_whole(going_on)):
+            # still applied: judged on its content like a document in force
             a.continued = True
-            reasons.append(f"{ended}，但文件规定“{doc.meta.continues.rstrip('。')}”，其中的限制竞争内容仍在执行")
+            what = "其中的限制竞争内容仍在执行" if competition else "文件仍在执行"
+            reasons.append(f"{ended}，但文件规定“{going_on}”，{what}")
         else:
             doc.verdict, a.grounds = "expired", "validity"
             reasons.append(f"{ended}，文件已失效")
+            if going_on:
+                reasons.append(f"文件规定“{going_on}”，请核实相关事项的兑现情况")
             if competition:
                 reasons.append(f"文件{EXPIRED_RESTRICTIVE}（共 {len(found)} 处）")
                 reasons += problem_reasons(found)

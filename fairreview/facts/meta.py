@@ -259,6 +259,12 @@ def find_dates_in_force(text: str, title: str | None, issued: dt.date | None) ->
     return InForce(effective, expires, None if expires else period)
 
 
+def continues_whole(sentence: str) -> bool:
+    """The document as a whole goes on after its period ("期满后如无新规定，继续执行"), not only what it
+    granted before it ended ("已签约未兑现的奖励按原政策执行")."""
+    return not re.search(_PENDING, sentence)
+
+
 def find_continuation(text: str, title: str | None) -> str | None:
     """The sentence saying that what this document granted goes on being paid or applied after it ends."""
     for sent in _sentences(text):

@@ -55,7 +55,7 @@ def verdict_label(verdict: str, grounds: str = "none", tentative: bool = False, 
     base = VERDICT_ZH[verdict]
     if verdict == "expired" and restrictive:
         return f"{base}（{EXPIRED_RESTRICTIVE}）"
-    if verdict in ("amend", "repeal") and continued:
+    if verdict in ("amend", "repeal", "retain") and continued:
         return f"{base}（{CONTINUED}）" + ("（疑似，待复核）" if tentative else "")
     if verdict == "amend" and tentative:
         return f"{base}（{TENTATIVE}）"
