@@ -46,13 +46,14 @@ def find_marker(line: str) -> Marker | None:
     return None
 
 
+#: any marker, in one pattern (the first that matches in _MARKERS order, as find_marker tries them)
+_ANY_MARKER = re.compile("|".join(f"(?:{rx.pattern})" for _, _, rx in _MARKERS))
+
+
 def strip_marker(line: str) -> str:
     """The line without the heading marker it starts with ("（三）对企业…" → "对企业…")."""
-    for _, _, rx in _MARKERS:
-        m = rx.match(line)
-        if m:
-            return line[m.end():].strip()
-    return line.strip()
+    m = _ANY_MARKER.match(line)
+    return line[m.end():].strip() if m else line.strip()
 
 
 def display(marker: Marker, legal: bool) -> str:

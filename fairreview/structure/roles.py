@@ -73,6 +73,9 @@ _PROCEDURE = re.compile(
 _GRANT = re.compile(r"给予|予以|享受|可获得|减免|免收|免征|优惠|奖励(?!资金)|补贴(?!资金)|补助(?!资金)|支持")
 
 
+_CLOSING_ANY = re.compile(f"{_CLOSING.pattern}|{_SAFEGUARD.pattern}")  # one pass for both
+
+
 def _procedural(sentence: str) -> bool:
     return bool(_PROCEDURE.search(sentence)) and not _GRANT.search(sentence)
 
@@ -81,12 +84,15 @@ def _body(text: str) -> str:
     return strip_marker(text.strip())
 
 
+_LINE_MAX = 60  # a 落款, date or 文号 line is short
+
+
 def _closing_sentence(sentence: str) -> bool:
     """The sentence belongs to how a document is sent, closed or carried out, not to what it does."""
     s = sentence.strip()
-    if _SAFEGUARD.search(s):
+    if _CLOSING_ANY.search(s):
         return True
-    if _CLOSING.search(s) or _DATE_LINE.match(s) or _ORG_LINE.match(s) or _DOC_NUMBER_LINE.match(s):
+    if len(s) <= _LINE_MAX and (_DATE_LINE.match(s) or _ORG_LINE.match(s) or _DOC_NUMBER_LINE.match(s)):
         return True
     return bool(_SELF.search(s) and _CLOSING_SELF.search(s))
 
@@ -98,7 +104,7 @@ class _Doc:
     title: str
     titles: set[str]  # the title and the titles it quotes (an 印发通知 sends 《…办法》)
     has_child: set[int]
-    sentences: dict[int, list[str]]
+    sentences: dict[int, list[str]]  # each clause's sentences, the first without its heading marker
 
 
 def _short_line_role(i: int, body: str, doc: _Doc, front: bool) -> str | None:
@@ -127,10 +133,12 @@ def _role(i: int, clause: Clause, body: str, doc: _Doc, measures_before: bool) -
         role = HEADING  # a lead-in ("对企业给予下列支持："): its items are the measures
     elif not measures_before and _AIM.search(body):  # the stated aim comes before the measures
         role = AIM
-    elif sents and all(_closing_sentence(_body(s)) for s in sents):
-        role = CLOSING
-    elif sents and all(_procedural(_body(s)) or _closing_sentence(_body(s)) for s in sents):
-        role = PROCEDURE
+    elif sents:
+        closing = [_closing_sentence(s) for s in sents]
+        if all(closing):
+            role = CLOSING
+        elif all(c or _procedural(s) for c, s in zip(closing, sents, strict=True)):
+            role = PROCEDURE
     return role or MEASURE
 
 
@@ -138,7 +146,9 @@ def clause_roles(text: str, structure: Structure) -> list[str]:
     """One role per clause of ``structure`` (``text`` is the normalised text it was parsed from)."""
     sentences: dict[int, list[str]] = {}
     for s in structure.sentences:
-        sentences.setdefault(s.clause, []).append(text[s.start:s.end])
+        seen = sentences.setdefault(s.clause, [])
+        sentence = text[s.start:s.end].strip()
+        seen.append(sentence if seen else _body(sentence))  # only a clause's first sentence has a marker
     title = structure.title or ""
     doc = _Doc(title, set(re.findall(r"《([^》]{4,80})》", title)) | {title},
                {c.parent for c in structure.clauses if c.parent is not None}, sentences)
