@@ -299,3 +299,10 @@ def test_a_document_that_runs_on_after_its_period_is_not_expired() -> None:
     doc = scan("paid_out.txt", paid_out)
     assert doc.verdict == "expired" and not doc.assessment.continued
     assert any("请核实相关事项的兑现情况" in r for r in doc.reasons)
+
+
+def test_expired_with_only_warnings_says_they_are_tentative() -> None:
+    text = (FIXTURES / "tentative.txt").read_text(encoding="utf-8").replace("有效期五年", "有效期至2025年12月31日")
+    doc = scan("old_tentative.txt", text)
+    assert doc.verdict == "expired" and doc.assessment.restrictive and doc.assessment.tentative
+    assert doc.assessment.label == f"失效（{EXPIRED_RESTRICTIVE}；疑似，待复核）"

@@ -54,7 +54,7 @@ def verdict_label(verdict: str, grounds: str = "none", tentative: bool = False, 
     """The conclusion as a clerk reads it: the verdict and, where it matters, why (docs/conclusions.md)."""
     base = VERDICT_ZH[verdict]
     if verdict == "expired" and restrictive:
-        return f"{base}（{EXPIRED_RESTRICTIVE}）"
+        return f"{base}（{EXPIRED_RESTRICTIVE}" + (f"；{TENTATIVE}）" if tentative else "）")
     if verdict in ("amend", "repeal", "retain") and continued:
         return f"{base}（{CONTINUED}）" + ("（疑似，待复核）" if tentative else "")
     if verdict == "amend" and tentative:

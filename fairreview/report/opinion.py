@@ -116,7 +116,8 @@ def conclusion_of(doc: DocumentResult) -> Conclusion:
             standard = "未发现排除、限制竞争的内容，但所引法律依据已废止或被替代"
             action = "建议修改所引依据"
         elif verdict == "expired" and a.restrictive:
-            standard = "文件已失效；文件含有不符合公平竞争审查标准的内容"
+            standard = ("文件已失效；文件可能含有不符合公平竞争审查标准的内容（均为疑似问题，须人工复核后确定）"
+                        if a.tentative else "文件已失效；文件含有不符合公平竞争审查标准的内容")
             action = "按失效处理；如继续执行或重新制定，须修改其中限制竞争的内容"
         elif a.continued:
             action += "（有效期已满，但文件规定继续执行）"
