@@ -38,12 +38,10 @@ def _download(pkg: str, dest: Path) -> Path:
 def _used_as_word(shorts: set[str], corpora: list[Path]) -> set[str]:
     import re
 
-    import ahocorasick
+    import ahocorasick_rs
 
-    a = ahocorasick.Automaton()
-    for s in shorts:
-        a.add_word(s, s)
-    a.make_automaton()
+    words = sorted(shorts)
+    a = ahocorasick_rs.AhoCorasick(words)
     level = re.compile(r"(省|市|县|区|旗|盟|州|自治|地区|新区)")
     bare: dict[str, int] = {}
     for folder in corpora:
@@ -51,9 +49,9 @@ def _used_as_word(shorts: set[str], corpora: list[Path]) -> set[str]:
             if path.suffix not in (".txt", ".md") or not path.is_file():
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            for end, s in a.iter(text):
-                if not level.match(text, end + 1):
-                    bare[s] = bare.get(s, 0) + 1
+            for i, _start, end in a.find_matches_as_indexes(text, overlapping=True):
+                if not level.match(text, end):
+                    bare[words[i]] = bare.get(words[i], 0) + 1
     return {s for s, n in bare.items() if n >= 3}
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from .needs import Need, of_terms, required_literals
 from .places import DEICTIC
 from .spans import SentenceView, Span
 
@@ -184,3 +185,23 @@ def org_provider(view: SentenceView) -> list[Span]:
 
 def gov_provider(view: SentenceView) -> list[Span]:
     return find_gov(view.text)
+
+
+# -- what a sentence must hold for an ORG or GOV span to be found in it --------------------------------------
+_GOV_SUFFIXES = ("人民政府", "政府", "管理委员会", "管委会", "委员会", "主管部门", "部门", "机关", "办公室", "办事处", "局", "厅",
+                 "委", "办", "署", "中心")
+
+
+def org_needs(kinds: frozenset[str] | None, exclude: bool = False) -> tuple[Need, ...]:
+    """An ORG span ends in one of its suffixes; a placeholder or local public firm also holds its mark."""
+    out = [of_terms(ORG_SUFFIXES)]
+    if kinds and not exclude and len(kinds) == 1:
+        mark = {"placeholder": _PLACEHOLDER, "local_state": _LOCAL_STATE}.get(next(iter(kinds)))
+        lits = required_literals(mark.pattern) if mark is not None else None
+        if lits:
+            out.append(of_terms(lits))
+    return tuple(out)
+
+
+def gov_needs(kinds: frozenset[str] | None, exclude: bool = False) -> tuple[Need, ...]:
+    return (of_terms(_GOV_SUFFIXES),)

@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import re
 
-import ahocorasick
+import ahocorasick_rs
 
 from .gazetteer import AMBIGUOUS_FULL, ambiguous_short, names
+from .needs import Need, of_terms, union
 from .spans import SentenceView, Span
 
 LOCAL_KINDS = frozenset({"admin", "town", "park", "deictic", "placeholder"})
@@ -43,15 +44,19 @@ OUTSIDE = (
     "本地以外", "外来", "其他地区", "其他省份", "其他省市", "其他县区", "其他区县", "其他市县", "外省市",
 )
 NATIONAL = ("中华人民共和国境内", "中华人民共和国", "中国境内", "我国境内", "国内", "全国", "境内")
-PLACEHOLDER = re.compile(r"(某某|某|[Xx×＊*]{1,3})(省|市|县|区|镇|乡|街道|旗|州|地区|开发区|园区)")
+_PLACEHOLDER_TAILS = ("省", "市", "县", "区", "镇", "乡", "街道", "旗", "州", "地区", "开发区", "园区")
+PLACEHOLDER = re.compile(r"(某某|某|[Xx×＊*]{1,3})(" + "|".join(_PLACEHOLDER_TAILS) + ")")
 
 # One-character abbreviations of provinces and large cities (简称), as written in 在京注册, 在甬企业, 来沪投资.
 ABBREVIATIONS = frozenset(
     "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔贵滇云藏陕秦甘陇青宁新港澳"
     "甬杭穗蓉榕邕筑厦汉锡温嘉湖绍衢舟台金丽萧"
 )
+_ABBR_CHAR = re.compile("[" + "".join(sorted(ABBREVIATIONS)) + "]")
 _ABBR_BEFORE = ("在", "来", "赴", "进", "入", "驻", "落户", "留")
-_ABBR_AFTER = re.compile(r"(注册|登记|纳税|缴税|设立|落户|落地|投资|经营|企业|公司|机构|分支|办事|单位|生产|本地|期间)")
+_ABBR_AFTER_WORDS = ("注册", "登记", "纳税", "缴税", "设立", "落户", "落地", "投资", "经营", "企业", "公司", "机构", "分支", "办事",
+                     "单位", "生产", "本地", "期间")
+_ABBR_AFTER = re.compile("(" + "|".join(_ABBR_AFTER_WORDS) + ")")
 
 # What may follow a short form for it to be a place.
 _TAIL = re.compile(
@@ -74,10 +79,12 @@ _NAME = "[\u4e00-\u9fff]"
 _MARKER_PREFIX = re.compile(r"^(第[一二三四五六七八九十百零〇两\d]+[条款项章节])")
 # Towns and parks: a proper name of 2–8 characters before the suffix (乡镇/城镇 are kinds, not names).
 _TOWN = re.compile(rf"({_NAME}{{2,6}}?)(?<![城乡村集小古])(镇|乡|街道|苏木)(?![政长村府级镇乡企])")
-_PARK = re.compile(
-    rf"({_NAME}{{2,8}}?)(经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|产业园区|产业园|工业园区|工业园|"
-    r"科技园|创业园|物流园|园区|保税区|综合保税区|自贸区|试验区|示范区|集聚区|功能区|新区|港区|小镇|合作区)"
-)
+_PARK_SUFFIXES = ("经济技术开发区", "高新技术产业开发区", "开发区", "高新区", "经开区", "产业园区", "产业园", "工业园区",
+                  "工业园", "科技园", "创业园", "物流园", "园区", "保税区", "综合保税区", "自贸区", "试验区", "示范区",
+                  "集聚区", "功能区", "新区", "港区", "小镇", "合作区")
+_PARK = re.compile(rf"({_NAME}{{2,8}}?)(" + "|".join(_PARK_SUFFIXES) + ")")
+_PARK_TAIL = re.compile("|".join(_PARK_SUFFIXES))
+_TOWN_TAIL = re.compile("镇|乡|街道|苏木")
 _GENERIC_NAME = re.compile(
     r"^(各|全|本|该|所在|相关|有关|其他|所属|属地|省级|市级|县级|国家级|省|市|县|区|城|乡|村|集|重点|特色|"
     r"小微|小微企业|产业|工业|农业|现代|经济|各类|各级|所有|以上|以下|等)+$"
@@ -87,24 +94,21 @@ _LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及
                         r"支持|推动|引导|鼓励|建设|打造|培育|完善|提升|依托|围绕)")
 
 
+_Entry = tuple[str, str, str, bool]  # form, kind, level, strong (a place without a cue)
+
+
 @functools.cache
-def _automaton() -> ahocorasick.Automaton:
-    a = ahocorasick.Automaton()
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[_Entry, ...]]:
+    entries: dict[str, _Entry] = {}  # a word listed twice keeps its last meaning
     n = names()
     for name, level in n.full.items():
-        a.add_word(name, (name, "admin", level, name not in AMBIGUOUS_FULL))
+        entries[name] = (name, "admin", level, name not in AMBIGUOUS_FULL)
     for short, level in n.short.items():
-        a.add_word(short, (short, "admin", level, False))
-    for w in DEICTIC:
-        a.add_word(w, (w, "deictic", "", True))
-    for w in OUTSIDE:
-        a.add_word(w, (w, "outside", "", True))
-    for w in AFFILIATION:
-        a.add_word(w, (w, "affiliation", "", True))
-    for w in NATIONAL:
-        a.add_word(w, (w, "national", "", True))
-    a.make_automaton()
-    return a
+        entries[short] = (short, "admin", level, False)
+    for words, kind in ((DEICTIC, "deictic"), (OUTSIDE, "outside"), (AFFILIATION, "affiliation"), (NATIONAL, "national")):
+        for w in words:
+            entries[w] = (w, kind, "", True)
+    return ahocorasick_rs.AhoCorasick(list(entries)), tuple(entries.values())
 
 
 # "区内/市内/县内" are the document's territory only where they stand alone (区内企业, 本区内), not
@@ -157,20 +161,25 @@ def _longest_leftmost(found: list[Span]) -> list[Span]:
 
 def _gazetteer_places(text: str) -> list[Span]:
     found: list[Span] = []
-    for end, (form, kind, _level, strong) in _automaton().iter(text):
-        start = end - len(form) + 1
-        if not strong and not _short_is_place(text, start, end + 1, form):
+    automaton, entries = _automaton()
+    for i, start, end in automaton.find_matches_as_indexes(text, overlapping=True):
+        form, kind, _level, strong = entries[i]
+        if not strong and not _short_is_place(text, start, end, form):
             continue
         if start > 0 and text[start - 1] in _COMPOUND_BEFORE.get(form, ""):
             continue
-        found.append(Span(start, end + 1, "PLACE", kind, form))
+        found.append(Span(start, end, "PLACE", kind, form))
     return found
 
 
 def _named_places(text: str) -> list[Span]:
     """Towns and parks by their suffix, with the proper name before it (a bare 高新区 is the document's own)."""
-    found = [Span(m.start(), m.end(), "PLACE", "placeholder", m.group(0)) for m in PLACEHOLDER.finditer(text)]
-    for rx, kind in ((_TOWN, "town"), (_PARK, "park")):
+    found = []
+    if any(h in text for h in _PLACEHOLDER_HEADS):  # each regex runs only where its suffix or mark is
+        found = [Span(m.start(), m.end(), "PLACE", "placeholder", m.group(0)) for m in PLACEHOLDER.finditer(text)]
+    for rx, kind, tail in ((_TOWN, "town", _TOWN_TAIL), (_PARK, "park", _PARK_TAIL)):
+        if tail.search(text) is None:
+            continue
         for m in rx.finditer(text):
             name = _MARKER_PREFIX.sub("", m.group(1))
             cut = _LEFT_STOP.match(name)
@@ -187,9 +196,9 @@ def _named_places(text: str) -> list[Span]:
 
 def _abbreviations(text: str) -> list[Span]:
     return [
-        Span(i, i + 1, "PLACE", "admin", ch)
-        for i, ch in enumerate(text)
-        if ch in ABBREVIATIONS and text[max(0, i - 2) : i].endswith(_ABBR_BEFORE) and _ABBR_AFTER.match(text, i + 1)
+        Span(i, i + 1, "PLACE", "admin", m.group(0))
+        for m in _ABBR_CHAR.finditer(text)
+        if text[max(0, (i := m.start()) - 2) : i].endswith(_ABBR_BEFORE) and _ABBR_AFTER.match(text, i + 1)
     ]
 
 
@@ -240,3 +249,39 @@ def _join_national(text: str, spans: list[Span]) -> list[Span]:
 
 def place_provider(view: SentenceView) -> list[Span]:
     return find_places(view.text)
+
+
+# -- what a sentence must hold for a place of some kind to be found in it ------------------------------------
+_PLACEHOLDER_HEADS = ("某", "X", "x", "×", "＊", "*")  # 某某市 holds 某市, XX县 holds X县
+
+
+#: The words each kind of place is found from (admin and authority: see _kind_need).
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "deictic": DEICTIC,
+    "placeholder": tuple(h + t for h in _PLACEHOLDER_HEADS for t in _PLACEHOLDER_TAILS),
+    "town": ("镇", "乡", "街道", "苏木"),
+    "park": _PARK_SUFFIXES,
+    "outside": (*OUTSIDE, "外"),  # an outsider's word, or a local place with 以外/之外/外 after it
+    "national": NATIONAL,
+    "affiliation": AFFILIATION,
+}
+
+
+def _kind_need(kind: str) -> Need | None:
+    if kind == "admin":  # a division's name or short form, or an abbreviation (在京注册)
+        n = names()
+        return of_terms({*n.full, *n.short}, (_ABBR_CHAR,))
+    if kind == "authority":  # a local place before a public body
+        return union([_kind_need(k) for k in sorted(LOCAL_KINDS)])
+    words = _KIND_WORDS.get(kind)
+    return of_terms(words) if words is not None else None
+
+
+KINDS = frozenset({"admin", "deictic", "placeholder", "town", "park", "outside", "national", "authority",
+                   "affiliation"})
+
+
+def place_need(kinds: frozenset[str] | None, exclude: bool = False) -> Need | None:
+    """What a sentence must hold to have a PLACE span of one of ``kinds`` (all but them with ``exclude``)."""
+    wanted = KINDS if kinds is None else (KINDS - kinds if exclude else kinds & KINDS)
+    return union([_kind_need(k) for k in sorted(wanted)]) if wanted else Need()

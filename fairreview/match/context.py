@@ -53,7 +53,7 @@ SCOPE_ZH = {
     "personal": "面向个人的文件（标题中）且句中没有经营者",
 }
 assert set(GATE_ZH) == set(GATES) and set(SCOPE_ZH) == set(SCOPES)
-_SCORE = re.compile(
+SCORE = re.compile(
     r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分|打分|不得分|加分|扣分"
 )
 
@@ -176,7 +176,7 @@ def _condition(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass])
 
 
 def _scoring(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:
-    return _SCORE.search(view.text) is not None
+    return SCORE.search(view.text) is not None
 
 
 def _preference(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass]) -> bool:

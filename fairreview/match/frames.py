@@ -25,6 +25,7 @@ greedy), so "在A市注册…在B区纳税" finds each pair.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ class Atom:
     terms: tuple[str, ...] = ()
     alts: tuple[Atom, ...] = ()
     regex: re.Pattern[str] | None = field(default=None, compare=False)
+
+    @property
+    def uses_spans(self) -> bool:
+        return self.kind == "span" or any(a.uses_spans for a in self.alts)
 
     def describe(self) -> str:
         if self.kind == "class":
@@ -193,6 +198,11 @@ class Frame:
     def anchors(self, classes: dict[str, TermClass]) -> list[frozenset[str]]:
         return [a for a in (atom.anchors(classes) for atom in self.atoms) if a is not None]
 
+    @functools.cached_property
+    def cheap_first(self) -> tuple[int, ...]:
+        """Atom indexes, those that need no span provider first."""
+        return tuple(sorted(range(len(self.atoms)), key=lambda i: self.atoms[i].uses_spans))
+
 
 def parse_frame(source: str, classes: dict[str, TermClass], cross: bool = False) -> Frame:
     tokens = _tokens(source)
@@ -255,12 +265,22 @@ class FrameHit:
 
 def find(frame: Frame, view: SentenceView, classes: dict[str, TermClass]) -> Iterator[FrameHit]:
     """Every way the frame matches the sentence, by the position of its first atom."""
-    occ = []
-    for atom in frame.atoms:
+    occ: list[list[tuple[int, int, str]]] = [[] for _ in frame.atoms]
+    common: set[int] | None = None  # comma-clauses that hold an occurrence of every atom so far
+    for i in frame.cheap_first:  # words before spans: a sentence without the words never pays for spans
+        atom = frame.atoms[i]
+        if not frame.cross and atom.uses_spans and common is not None and not common:
+            return  # the words are never together in one comma-clause
         got = atom.occurrences(view, classes)
         if not got:
             return
-        occ.append(got)
+        occ[i] = got
+        if not frame.cross and not atom.uses_spans:
+            # the first atom's words need only start in the clause (_extend), the others lie inside it
+            here = {view.clause_index(s) for s, e, _ in got if i == 0 or view.same_clause(s, e)}
+            common = here if common is None else common & here
+    if common is not None and not common:
+        return
     seen: set[tuple[int, int]] = set()
     for first in occ[0]:
         for parts in _extend(frame, view, occ, [first]):

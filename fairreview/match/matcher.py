@@ -1,28 +1,28 @@
 """Match: lexicon rules over a document's sentences.
 
-Candidates come from one Aho–Corasick pass over the anchor words of every pattern (words of two or more
-characters that a pattern cannot match without); only a sentence that holds an anchor of each of a
-pattern's atoms becomes a :class:`~fairreview.concepts.spans.SentenceView`, gets its spans, and sees the
-frame, its gates, its scoped constraints, polarity and the 条例 Art. 12 exception.
+Candidates come from one Aho–Corasick pass over the words that patterns need (:mod:`.prefilter`): only a
+sentence that meets every need of a pattern becomes a :class:`~fairreview.concepts.spans.SentenceView`,
+gets its spans, and sees the frame, its gates, its scoped constraints, polarity and the 条例 Art. 12
+exception.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..concepts.registry import build_providers
 from ..concepts.spans import DocContext, SentenceView
 from ..model import Sentence, Structure
-from .automaton import TermIndex, group_by_span
+from .automaton import TermIndex
 from .context import gate, holds
 from .exceptions import art12_exception
 from .frames import FrameHit, find
 from .lexicon import Lexicon, Pattern, Rule
 from .polarity import lead_in_polarity, polarity
+from .prefilter import Candidate, Prefilter, select
 from .segmenter import Segmenter
 
 
@@ -34,15 +34,6 @@ class Match:
     severity: str
     note: str | None = None
     head: int = 0  # offset of the matched words in the normalised text
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    rule: Rule
-    pattern: Pattern
-    index: int  # lexicon order
-    position: int  # the pattern's place in its rule: patterns are tried in the order they are written
-    required: tuple[frozenset[str], ...]  # anchor sets after the trigger set
 
 
 _AGREEMENT_TITLE = re.compile(r"协议|合同|备忘录|协议书")
@@ -72,18 +63,8 @@ class Matcher:
         self.providers = build_providers(self.classes)
         self._segmenter_factory = segmenter
         self._segmenter: Segmenter | None = None
-        self.by_trigger: dict[str, list[_Compiled]] = defaultdict(list)
-        terms: set[str] = set()
-        for i, rule in enumerate(lexicon.rules):
-            for j, pat in enumerate(rule.patterns):
-                anchors = sorted(pat.anchors(self.classes), key=len)  # the smallest set is the best trigger
-                compiled = _Compiled(rule, pat, i, j, tuple(anchors[1:]))
-                for t in anchors[0]:
-                    self.by_trigger[t].append(compiled)
-                for a in anchors:
-                    terms |= a
-        self.by_trigger = dict(self.by_trigger)
-        self.index = TermIndex(terms)
+        self.prefilter = Prefilter(lexicon.rules, self.classes)
+        self.index = TermIndex(self.prefilter.terms)
         ban = self.classes.get("restated_ban")
         self.ban = ban.regex if ban is not None else re.compile("不得|禁止|严禁")
 
@@ -141,33 +122,26 @@ class Matcher:
         return "\n".join(reversed(parts))
 
     # -- the document -----------------------------------------------------------------------------------------
-    def candidates(self, hits: dict[str, list[int]]) -> list[_Compiled]:
-        present = hits.keys()
-        out: dict[int, _Compiled] = {}
-        for term in present:
-            for c in self.by_trigger.get(term, ()):
-                if id(c) in out:
-                    continue
-                if all(not group.isdisjoint(present) for group in c.required):
-                    out[id(c)] = c
-        return sorted(out.values(), key=lambda c: (c.index, c.position))
-
     def match(self, text: str, structure: Structure, doc: DocContext | None = None) -> list[Match]:
         sentences = structure.sentences
-        spans = [(s.start, s.end) for s in sentences]
-        per_sentence = group_by_span(self.index.find(text), spans)
+        masks = self.index.masks(text, [(s.start, s.end) for s in sentences])
         doc = doc or document_context(text, structure)
+        by_trigger = self.prefilter.for_document(doc, self.classes)
+        triggers = self.prefilter.triggers
         out: list[Match] = []
-        for sent, hits in zip(sentences, per_sentence, strict=True):
-            todo = self.candidates(hits) if hits else []
+        for sent, mask in zip(sentences, masks, strict=True):
+            if not mask & triggers:
+                continue
+            body = text[sent.start : sent.end]
+            todo = select(by_trigger, triggers, mask, body)
             if todo:
-                out.extend(self._match_sentence(text, structure, sent, dict(hits), todo, doc))
+                out.extend(self._match_sentence(text, structure, sent, body, todo, doc))
         return out
 
-    def _match_sentence(self, text: str, structure: Structure, sent: Sentence, hits: dict[str, list[int]],
-                        todo: list[_Compiled], doc: DocContext) -> list[Match]:
+    def _match_sentence(self, text: str, structure: Structure, sent: Sentence, body: str,
+                        todo: list[Candidate], doc: DocContext) -> list[Match]:
         lead, heading = self.lead_text(text, structure, sent)
-        view = SentenceView(text[sent.start : sent.end], sent.start, hits, lead, doc, self.providers, heading=heading)
+        view = SentenceView(body, sent.start, {}, lead, doc, self.providers, heading=heading)
         lead_negated = bool(lead) and lead_in_polarity(lead).negated
         scope = functools.cache(lambda: self.scope_text(text, structure, sent))
         out: list[Match] = []
