@@ -54,10 +54,19 @@ class Entry:
     effective: str = ""  # when the repeal/replacement took effect (ISO date), if known
 
 
+_MARKS = re.compile(r"[\s《》〈〉<>“”\"]")
+
+
+_YEAR_BRACKETS = re.compile(r"[\[(【](\d{4})[\])】]")
+
+
+_NUMBER_YEAR = re.compile(r"[\[(【]((?:19|20)\d{2})[\])】]")
+
+
 def norm_title(s: str) -> str:
     """NFKC, no spaces or inner quotes, no 中华人民共和国 prefix: 《中华人民共和国 合同法》 → 合同法."""
     s = unicodedata.normalize("NFKC", s)
-    s = re.sub(r"[\s《》〈〉<>“”\"]", "", s)
+    s = _MARKS.sub("", s)
     return s.replace("中华人民共和国", "")
 
 
@@ -72,7 +81,7 @@ def _split_version(key: str) -> tuple[str, int | None, bool]:
 
 def _norm_number(s: str) -> str:
     s = unicodedata.normalize("NFKC", s).replace(" ", "")
-    return re.sub(r"[\[(【](\d{4})[\])】]", r"〔\1〕", s)
+    return _YEAR_BRACKETS.sub(r"〔\1〕", s)
 
 
 @functools.lru_cache(maxsize=1)
@@ -173,7 +182,7 @@ def find_citations(text: str) -> list[tuple[int, int, str, Entry, int | None]]:
             out.append((m.start(), end, cited, hit[0], hit[1]))
     if numbers:
         rx = re.compile(r"(?<![\u4e00-\u9fff\d])(" + "|".join(re.escape(k) for k in numbers) + r")")
-        folded = re.sub(r"[\[(【]((?:19|20)\d{2})[\])】]", r"〔\1〕", text)  # same length: offsets hold
+        folded = _NUMBER_YEAR.sub(r"〔\1〕", text)  # same length: offsets hold
         for m in rx.finditer(folded):
             entry = numbers[m.group(1)]
             out.append((m.start(), m.end(), entry.title, entry, None))

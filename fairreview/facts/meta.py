@@ -23,6 +23,8 @@ DOC_NUMBER = re.compile(
     r"(?P<num>\d{1,5})\s*号"
 )
 _HEAD_LINES = 15
+_TITLE_FIRST = re.compile(r"^《[^》]{2,80}》\s*")
+_SIGNER = re.compile(r"\s*(签发人|$)")
 
 # ---- issuer -------------------------------------------------------------------------------------------
 _ORG_END = (
@@ -33,6 +35,7 @@ _ORG_LINE = re.compile(rf"^[\u4e00-\u9fff()（）、·“”\"\s]{{2,60}}{_ORG_E
 _SEAL = re.compile(r"\((?:代章|盖章|印章)\)$")
 _RED_HEAD = re.compile(rf"^(?P<org>[\u4e00-\u9fff()、\s]{{2,60}}{_ORG_END})\s*文件$")
 _TITLE_ISSUER = re.compile(rf"^(?P<org>[\u4e00-\u9fff()、\s]{{2,60}}?{_ORG_END})(?:关于|印发|转发)")
+_JOINT, _JOINT_WIDE = re.compile(r"\s+|、"), re.compile(r"\s{2,}|、")
 _NOT_ORG = re.compile(r"[,，。;；:：!?]|^(?:各|关于|附件|抄送|主送|联系人|印发|此件)")
 
 # ---- dates --------------------------------------------------------------------------------------------
@@ -56,6 +59,7 @@ _RANGE = re.compile(
     rf"(?P<from>{DATE_TEXT})\s*(?:起)?\s*(?:{_IN_FORCE}\s*)?[,，]?\s*(?:至|到|—|–|-|~|－)\s*"
     rf"(?P<to>{DATE_TEXT})\s*(?:止|废止|失效|结束)?"
 )
+_RANGE_WORD = re.compile(rf"{_PERIOD_WORD}|{_IN_FORCE}|止")
 _LEAD_MARKER = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|"
     r"\d+[、.](?!\d))\s*"
@@ -81,6 +85,7 @@ _AFTER_END = r"(?:有效期满|有效期届满|(?:政策|措施|办法|文件|�
 _CONTINUES = re.compile(rf"{_PENDING}[^。;]{{0,50}}?{_GO_ON}|{_AFTER_END}[^。;]{{0,40}}?{_GO_ON}")
 #: another document named in the sentence: then what goes on is that document's, not this one's
 _OTHER_DOC = re.compile(r"〔\d{4}〕|\[\d{4}\]|\(\d{4}\)\d+号|《")
+_IN_FORCE_PERIOD = re.compile(rf"{_IN_FORCE}.{{0,20}}有效期")
 #: other things that have a 有效期 in a policy text — not the document's own period
 _OTHER_PERIOD = re.compile(
     r"证书|资格|认定|许可证|执照|贷款|合同|协议|承诺|授信|保函|备案|公示|票据|评价结果"
@@ -100,10 +105,10 @@ def find_doc_number(lines: list[str]) -> str | None:
     """The document's own 文号: a header line that is (or starts with) a 文号, possibly in brackets."""
     for i, line in enumerate(lines[:_HEAD_LINES]):
         if i < 2:  # "《title》文号" as the first line of a web page; further down such a line is a citation
-            line = re.sub(r"^《[^》]{2,80}》\s*", "", line)
+            line = _TITLE_FIRST.sub("", line)
         bare = line.strip("()（）[]【】 ")
         m = DOC_NUMBER.match(bare)
-        if m and (len(bare) - m.end() <= 2 or re.match(r"\s*(签发人|$)", bare[m.end():])):
+        if m and (len(bare) - m.end() <= 2 or _SIGNER.match(bare[m.end():])):
             return canonical_number(m)
     return None
 
@@ -116,20 +121,28 @@ def _is_org(line: str) -> bool:
 def _org_names(line: str) -> list[str]:
     """One 落款 line → organ names: joint issuers may share a line, separated by spaces or 、."""
     line = _SEAL.sub("", line).strip()
-    parts = [p for p in re.split(r"\s+|、", line) if p]
+    parts = [p for p in _JOINT.split(line) if p]
     if len(parts) > 1 and all(_ORG_LINE.match(p) for p in parts):
         return parts
-    return [p for p in re.split(r"\s{2,}|、", line) if p.strip()]
+    return [p for p in _JOINT_WIDE.split(line) if p.strip()]
+
+
+_PRINTED_WORD = re.compile(r"(印发|发布|印)$")
 
 
 def _date_line(line: str) -> dt.date | None:
     """A line that is only a date (a 落款 date, maybe in brackets or with 印发)."""
+    if "年" not in line:  # every DATE has it: most lines are done here
+        return None
     bare = line.strip("()（） ")
-    m = DATE.fullmatch(bare) or DATE.fullmatch(re.sub(r"(印发|发布|印)$", "", bare).strip())
+    m = DATE.fullmatch(bare) or DATE.fullmatch(_PRINTED_WORD.sub("", bare).strip())
     if not m:
         return None
     found = parse_match(m)
     return found.date if found and found.precise else None
+
+
+_INLINE_SIGNATURE = re.compile(rf"^(?P<org>.+?)\s+(?P<date>{DATE_TEXT})$")
 
 
 def find_signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
@@ -137,9 +150,9 @@ def find_signature(lines: list[str]) -> tuple[str | None, dt.date | None]:
     for i, line in enumerate(lines):
         date = _date_line(line)
         inline = None
-        if date is None:
+        if date is None and "年" in line:
             # "XX人民政府  2024年3月5日" on one line
-            m = re.match(rf"^(?P<org>.+?)\s+(?P<date>{DATE_TEXT})$", line)
+            m = _INLINE_SIGNATURE.match(line)
             if m and _is_org(m.group("org").strip()):
                 found = parse_match(DATE.fullmatch(m.group("date")))  # type: ignore[arg-type]
                 if found and found.precise:
@@ -182,17 +195,25 @@ def issuer_from_title(title: str | None) -> str | None:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[。;；!?！？])|\n", text) if s.strip()]
+    return [s for s in _SENTENCE_BREAK.split(text) if s.strip()]
+
+
+_CITED = re.compile(r"《([^》]{2,80})》")
+_SENTENCE_BREAK = re.compile(r"(?<=[。;；!?！？])|\n")
 
 
 def _about_self(sentence: str, title: str | None) -> bool:
     """The sentence speaks of this document (本办法…), not of a law it cites or a certificate it grants."""
     if _SELF.search(sentence):
         return True
-    cited = re.findall(r"《([^》]{2,80})》", sentence)
+    cited = _CITED.findall(sentence)
     if cited and title:
         return any(c in title or title.endswith(c) for c in cited)
     return False
+
+
+#: every step of find_dates_in_force needs one of these (_IN_FORCE, a _PERIOD_WORD, 有效…至, or 止 of a range)
+_MAY_DATE = re.compile(r"施行|实施|执行|试行|生效|有效|止")
 
 
 @dataclass
@@ -220,8 +241,10 @@ def find_dates_in_force(text: str, title: str | None, issued: dt.date | None) ->
     expires: dt.date | None = None
     period: str | None = None
     for sent in _sentences(_BROKEN_PERIOD.sub(r"\1", text)):
+        if not _MAY_DATE.search(sent):  # no word that any step below reads: the sentence changes nothing
+            continue
         sent = _LEAD_MARKER.sub("", sent.strip())  # "第三十条 本办法…": the article's own number is no scope
-        if not _about_self(sent, title) and not re.search(rf"{_IN_FORCE}.{{0,20}}有效期", sent):
+        if not _about_self(sent, title) and not _IN_FORCE_PERIOD.search(sent):
             continue
         if _OTHER_PERIOD.search(sent) and not _SELF.search(sent):
             continue
@@ -240,7 +263,7 @@ def find_dates_in_force(text: str, title: str | None, issued: dt.date | None) ->
                 expires = parse_date(m.group("date"), end=True)
             else:
                 r = _RANGE.search(sent)
-                if r and re.search(rf"{_PERIOD_WORD}|{_IN_FORCE}|止", sent):
+                if r and _RANGE_WORD.search(sent):
                     if effective is None:
                         effective = parse_date(r.group("from"))
                     expires = parse_date(r.group("to"), end=True)
@@ -278,10 +301,13 @@ def find_continuation(text: str, title: str | None) -> str | None:
     return None
 
 
+_PRINTED = re.compile(rf"(?P<date>{DATE_TEXT})\s*印发$")
+
+
 def find_print_date(lines: list[str]) -> dt.date | None:
     """印发日期 in the 版记: "XX办公室  2024年3月5日印发"."""
     for line in reversed(lines[-8:]):
-        m = re.search(rf"(?P<date>{DATE_TEXT})\s*印发$", line)
+        m = _PRINTED.search(line)
         if m:
             found = find_dates(m.group("date"))
             if found and found[0].precise:

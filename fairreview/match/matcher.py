@@ -42,6 +42,9 @@ _ADOPTED_BY_CONGRESS = re.compile(r"人民代表大会(常务委员会)?[^。\n]
 _PROCUREMENT = re.compile(r"招标文件|采购文件|磋商文件|谈判文件|询价文件|评分标准|评分办法|招标公告|采购公告|比选文件")
 
 
+_LABEL_BREAK = re.compile(r"(?<=[。;:])")
+
+
 def document_context(text: str, structure: Structure) -> DocContext:
     title = structure.title or ""
     head = text[:3000]
@@ -87,7 +90,7 @@ class Matcher:
         own = clauses[sentence.clause] if 0 <= sentence.clause < len(clauses) else None
         if own is not None:
             label = text[own.start : sentence.start].strip()
-            tail = [p for p in re.split(r"(?<=[。;:])", label) if p.strip()]
+            tail = [p for p in _LABEL_BREAK.split(label) if p.strip()]
             # labels ("资格要求：", "申报条件。") earlier in the clause, and the sentence just before
             parts.extend(p for p in tail[:-1] if p.rstrip().endswith(":") and len(p) <= 40)
             last = tail[-1] if tail else ""

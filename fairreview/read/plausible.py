@@ -107,7 +107,7 @@ def check(ex: Extracted) -> None:
             raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
         raise ReadError(f"无中文正文（汉字只占可见字符的 {100 * len(cjk) / body:.0f}%）")
     common = _common()
-    share = sum(1 for c in cjk if c in common) / len(cjk)
+    share = sum(map(common.__contains__, cjk)) / len(cjk)
     if share < MIN_COMMON_SHARE:
         if pdf:
             raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")

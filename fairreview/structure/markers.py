@@ -38,7 +38,18 @@ class Marker:
     text: str  # the marker as written (normalised), e.g. "第五条", "(二)", "三、"
 
 
+def _may_open(first: str) -> bool:
+    """Every marker starts with 第, "(", a Chinese numeral, a digit or a circled number: other lines skip the
+    nine expressions (most lines of a document)."""
+    return first in _FIRST or first.isdecimal() or "\u2460" <= first <= "\u2473"
+
+
+_FIRST = frozenset("第(" + CN_NUM)
+
+
 def find_marker(line: str) -> Marker | None:
+    if not line or not _may_open(line[0]):
+        return None
     for kind, rank, rx in _MARKERS:
         m = rx.match(line)
         if m:

@@ -11,6 +11,7 @@ from .title import find_title
 # Sentence ends on normalised text (NFKC turned ；！？ into ; ! ?).
 _SENT_END = re.compile(r"[。;!?]+[”’\"')]*|\n")
 _CN_DIGITS = "〇一二三四五六七八九"
+_ARTICLE_LOCATION = re.compile(r"^(第[^条]+条)(.*)$")
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -75,7 +76,8 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
     elif title_hint:
         title = title_hint.strip() or None
 
-    legal = any(find_marker(t) and find_marker(t).kind == "article" for _, _, t in lines)  # type: ignore[union-attr]
+    markers = [find_marker(t) for _, _, t in lines]
+    legal = any(m is not None and m.kind == "article" for m in markers)
     # the units a location leaves out: articles are numbered through chapters (and through 附则)
     hidden = ("part", "chapter", "section", "annex") if legal else ("part", "chapter", "section")
     stack: list[tuple[Marker, str, int]] = []
@@ -93,7 +95,7 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
         clause_article.append(None)
         clause_para.append(0)
 
-    for ln, (start, end, line) in enumerate(lines):
+    for ln, (start, end, _line) in enumerate(lines):
         if ln in title_lines:
             continue
         if title_lines and ln < title_lines.start:
@@ -102,7 +104,7 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
             clause_article.append(None)
             clause_para.append(0)
             continue
-        marker = find_marker(line)
+        marker = markers[ln]
         if marker is not None:
             while stack and stack[-1][0].rank >= marker.rank:
                 stack.pop()
@@ -137,7 +139,7 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
     for idx, clause in enumerate(clauses):
         art = clause_article[idx]
         if art is not None and para_counts.get(art, 1) > 1:
-            m = re.match(r"^(第[^条]+条)(.*)$", clause.location)
+            m = _ARTICLE_LOCATION.match(clause.location)
             if m:
                 clause.location = f"{m.group(1)}第{_cn_number(clause_para[idx])}款{m.group(2)}"
 
