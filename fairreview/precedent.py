@@ -23,8 +23,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from .legal import DATA, provisions
 from .model import Finding, PrecedentMatch
 
@@ -117,6 +115,8 @@ def nearest(text: str, provision_ids: list[str] | tuple[str, ...] = (),
         return None
     items = fcr_items(provision_ids)
     articles = {_article(i) for i in items}
+    from rapidfuzz import fuzz, process  # imported here: only documents with findings need it
+
     hits = process.extract(bigrams(norm), [p.key for p in lib], scorer=fuzz.token_set_ratio,
                            score_cutoff=threshold, limit=None)
     best: tuple[float, float, int] | None = None

@@ -2,48 +2,70 @@
 what they share (exit codes like ruff: 0 clean, 1 findings, 2 failure); ``scanning.py`` is how a command
 scans (the one runner of :mod:`fairreview.batch`); :func:`run` (the ``fairreview`` program) turns every way a
 command can end into the documented exit code: an internal error is one Chinese line and exit 2 (the
-traceback only with ``--debug`` or ``FAIRREVIEW_DEBUG=1``), Ctrl-C exit 130."""
+traceback only with ``--debug`` or ``FAIRREVIEW_DEBUG=1``), Ctrl-C exit 130.
+
+Commands are imported when they run (click's lazy group pattern): ``fairreview --version`` loads click and
+nothing of the library, ``fairreview scan`` loads what a scan needs and not the review screen or the
+database tools.
+"""
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 import click
 
 from ..escapes import screen_text
 from ..version import __version__
 from . import zh
-from .db import db
-from .lexicon import lexicon
-from .options import EXIT_FAILURE
-from .report import report_command
-from .review import baseline, decide, ledger, review
-from .rule import rule_command
-from .scan import scan
-from .show import show
-from .text import text_command
+from .exits import EXIT_FAILURE, EXIT_INTERRUPTED
 
 zh.install()  # click's own messages (usage, errors) in Chinese
 
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a program ended by Ctrl-C
+#: command name → (module, attribute), in the order ``--help`` lists them
+COMMANDS = {
+    "scan": ("scan", "scan"),
+    "lexicon": ("lexicon", "lexicon"),
+    "rule": ("rule", "rule_command"),
+    "show": ("show", "show"),
+    "review": ("review", "review"),
+    "decide": ("review", "decide"),
+    "ledger": ("review", "ledger"),
+    "report": ("report", "report_command"),
+    "baseline": ("review", "baseline"),
+    "text": ("text", "text_command"),
+    "db": ("db", "db"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attr = COMMANDS[cmd_name]
+        command: Any = getattr(importlib.import_module(f".{module}", __name__), attr)
+        self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="fairreview")
 @click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
               callback=lambda _ctx, _param, value: os.environ.__setitem__("FAIRREVIEW_DEBUG", "1") if value else None,
               help="内部错误时显示完整的调用栈（也可设环境变量 FAIRREVIEW_DEBUG=1）")
 def main() -> None:
     """fairreview：规范性文件公平竞争审查（离线、可复现）。"""
-
-
-for _command in (scan, lexicon, rule_command, show, review, decide, ledger, report_command, baseline,
-                 text_command, db):
-    main.add_command(_command)
 
 
 def _say(message: str) -> None:

@@ -21,8 +21,9 @@ import click
 
 from ..escapes import screen_text
 from ..settings import MIN_MEMORY_MB, Overrides, SettingsError, load_settings
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+from .exits import EXIT_CLEAN as EXIT_CLEAN  # the codes every command uses, here with what they share
+from .exits import EXIT_FAILURE as EXIT_FAILURE
+from .exits import EXIT_FINDINGS as EXIT_FINDINGS
 
 F = TypeVar("F", bound=Callable[..., Any])
 _GIVEN = "fairreview.given"  # ctx.meta key: settings values given on the command line

@@ -54,6 +54,12 @@ def _nations() -> tuple[str, ...]:
     return tuple(sorted(set(names), key=len, reverse=True))
 
 
+@functools.cache
+def _last_chars(nations: tuple[str, ...]) -> frozenset[str]:
+    """The last characters of every form short_form strips (蒙古族 and 蒙古)."""
+    return frozenset(f[-1] for n in nations for f in (n, n[:-1] if n.endswith("族") and len(n) > 2 else "") if f)
+
+
 def short_form(name: str, nations: tuple[str, ...] = ()) -> str | None:
     stem = name
     for suffix in _SUFFIXES:
@@ -61,9 +67,12 @@ def short_form(name: str, nations: tuple[str, ...] = ()) -> str | None:
             stem = stem[: -len(suffix)]
             break
     # 巴音郭楞蒙古自治州 → 巴音郭楞; 海西蒙古族藏族自治州 → 海西; 广西壮族 → 广西
+    last = _last_chars(nations)
     changed = True
     while changed:
         changed = False
+        if not stem or stem[-1] not in last:  # no form can end the stem: this pass would change nothing
+            break
         for nation in nations:
             for form in (nation, nation[:-1] if nation.endswith("族") and len(nation) > 2 else None):
                 if form and stem.endswith(form) and len(stem) - len(form) >= 2:

@@ -267,6 +267,7 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.cache
 def _kind_need(kind: str) -> Need | None:
     if kind == "admin":  # a division's name or short form, or an abbreviation (在京注册)
         n = names()
@@ -281,6 +282,7 @@ KINDS = frozenset({"admin", "deictic", "placeholder", "town", "park", "outside",
                    "affiliation"})
 
 
+@functools.cache
 def place_need(kinds: frozenset[str] | None, exclude: bool = False) -> Need | None:
     """What a sentence must hold to have a PLACE span of one of ``kinds`` (all but them with ``exclude``)."""
     wanted = KINDS if kinds is None else (KINDS - kinds if exclude else kinds & KINDS)

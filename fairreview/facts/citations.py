@@ -17,8 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-
 from ..legal import superseded
 from ..match import detectors
 from ..model import Finding, Structure, SupersededLaw
@@ -107,6 +105,8 @@ def _fuzzy(key: str, titles: dict[str, Entry]) -> Entry | None:
     """A near-exact match: one slip in a long title, same numbers and parentheticals, same length ±1."""
     if len(key) < FUZZY_MIN_LEN:
         return None
+    from rapidfuzz import fuzz  # imported here: most documents cite no law by a slightly wrong title
+
     best: tuple[float, Entry] | None = None
     for cand, entry in titles.items():
         if abs(len(cand) - len(key)) > 1 or _DISCRIMINATORS.findall(cand) != _DISCRIMINATORS.findall(key):

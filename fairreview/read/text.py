@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 from .base import Extracted, ReadError
 from .plausible import check_text
 
@@ -42,6 +40,8 @@ def decode(data: bytes) -> tuple[str, str]:
         # a UTF-8 file cut inside its last character (a truncated copy) is still UTF-8, not GB18030 mojibake
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
             return data[:exc.start].decode("utf-8"), "utf-8"
+    from charset_normalizer import from_bytes  # imported here: a UTF-8 file never needs it
+
     best = from_bytes(data[:65536]).best()
     guess = best.encoding.lower().replace("_", "") if best else ""
     codec = _CHINESE.get(guess)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from tabulate import tabulate
-
 from ..escapes import screen_name
 from ..facts.meta import meta_line
 from ..legal import cite, headline_provisions
@@ -128,6 +126,8 @@ def _rules_cell(row: Row, cols: int, style: Style, with_provisions: bool = False
 
 
 def _grid(rows: list[list[str]], headers: list[str]) -> str:
+    from tabulate import tabulate  # imported here: a JSON report or a clean scan never draws a grid
+
     return tabulate(rows, headers=headers, tablefmt="simple_grid", disable_numparse=True)
 
 
