@@ -6,8 +6,8 @@ Why a child for one document too, rather than a timer in the caller's process: a
 main thread, and only between two steps of Python code — a native reader (pdfium, zlib, lxml) stuck in one call
 never sees it — and a memory limit or a crashing native library would hit the caller's own process (a reviewer's
 terminal session, or a service that imports fairreview). A child costs a fork (milliseconds: the Engine is
-shared page by page) and, when a rule needs word boundaries, loading the segmenter there (0.5 s) instead of
-here. Where no child can be started (a daemonic process, e.g. inside another pool), :func:`run_here` runs the
+shared page by page) and, when one of its sentences needs word boundaries, loading the segmenter there (0.5 s),
+never here. Where no child can be started (a daemonic process, e.g. inside another pool), :func:`run_here` runs the
 documents in this process with the deadline only, and only in the main thread.
 
 The pool hands each worker its next document while it works on one (two in its pipe at most), so it always knows
@@ -21,7 +21,7 @@ which document a worker holds and since when (a worker takes the next the moment
 - on every way out (the end, an error, Ctrl-C) the workers are stopped: SIGTERM makes each unwind (its
   converter's process group killed, temporary copies removed), SIGKILL follows for any still there.
 
-Under ``fork`` the children inherit the parent's Engine (automaton, segmenter) page by page; under ``spawn``
+Under ``fork`` the children inherit the parent's Engine (rules, automaton) page by page; under ``spawn``
 the job builds it from an :class:`EngineSpec`.
 """
 

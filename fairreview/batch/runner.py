@@ -275,11 +275,9 @@ class Runner:
             return local.run_here(order, AnalyseJob(self.engine), budget)
         if local.start_method() != "fork":
             return local.run_pool(order, workers, AnalyseJob(spec=self.spec()), budget, "spawn")
-        engine = self.engine  # the children inherit it, built once
-        if workers > 1 and any(p.word for r in engine.lexicon.rules for p in r.patterns):
-            # a rule needs word boundaries: load the segmenter once here, the workers share its pages
-            getattr(engine.matcher, "segmenter", None)
-        return local.run_pool(order, workers, AnalyseJob(engine), budget, "fork")
+        # the children inherit the Engine, built once; the segmenter is not loaded here: a worker loads it when one
+        # of its sentences needs word boundaries (a `word: true` pattern reached), which most scans never do
+        return local.run_pool(order, workers, AnalyseJob(self.engine), budget, "fork")
 
     def close(self) -> None:
         self._closed = True
