@@ -1,0 +1,158 @@
+"""The prefilter (fairreview/match/prefilter.py) only skips what could not match: the matches are exactly those
+of trying every pattern of every rule on every sentence. Needs of span providers and class patterns are
+necessary conditions (every span, every match holds one); the automaton places each word in its sentence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fairreview.concepts.needs import Need, required_literals
+from fairreview.concepts.orgs import find_gov, find_orgs, gov_needs, org_needs
+from fairreview.concepts.places import LOCAL_KINDS, find_places, place_need
+from fairreview.match.automaton import TermIndex
+from fairreview.match.lexicon import load
+from fairreview.match.matcher import Match, Matcher, document_context
+from fairreview.match.prefilter import Prefilter
+from fairreview.model import Structure
+from fairreview.read import normalize
+from fairreview.structure import parse
+
+LEXICON = load()
+MATCHER = Matcher(LEXICON)
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+def _every_pattern(text: str, structure: Structure) -> list[Match]:
+    """What the matcher finds when every pattern is tried on every sentence (no needs, no triggers)."""
+    doc = document_context(text, structure)
+    every = sorted(MATCHER.prefilter.candidates, key=lambda c: (c.index, c.position))
+    out: list[Match] = []
+    for sent in structure.sentences:
+        body = text[sent.start : sent.end]
+        out.extend(MATCHER._match_sentence(text, structure, sent, body, every, doc))
+    return out
+
+
+def _key(matches: list[Match]) -> list[tuple[str, int, int, tuple[str, ...], str, int]]:
+    return [(m.rule.code, m.sentence.start, m.sentence.end, tuple(m.evidence), m.severity, m.head) for m in matches]
+
+
+def _same(text: str) -> None:
+    norm = normalize(text).text
+    structure = parse(norm)
+    assert _key(MATCHER.match(norm, structure)) == _key(_every_pattern(norm, structure))
+
+
+def test_rule_examples_match_as_without_the_prefilter() -> None:
+    examples = [e for r in LEXICON.rules for e in (*r.violation_examples, *r.compliant_examples)]
+    assert len(examples) > 100
+    found = 0
+    for text in examples:
+        _same(text)
+        found += bool(MATCHER.match(normalize(text).text, parse(normalize(text).text)))
+    assert found > 50  # the comparison is about sentences that do match, not only empty lists
+
+
+# Sentences made of the words the rules are written in: classes, places, firms, punctuation, filler.
+_WORDS = sorted({t for c in LEXICON.classes.values() for t in c.terms}
+                | {"本市", "本区", "鼓楼区", "江苏省", "某公司", "区属城投集团", "县第一服装公司", "外地", "以外", "在京",
+                   "注册", "人民政府", "区商务局", "甲方", "某某镇", "高新区", "年", "满", "3年", "得5分", "加分"})
+_SENTENCE = st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from(list("，。；：、的和在由与为从向企业"))),
+                     min_size=1, max_size=14).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=4).map("\n".join))
+def test_generated_clauses_match_as_without_the_prefilter(text: str) -> None:
+    _same(text)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this checkout")
+def test_corpus_documents_match_as_without_the_prefilter() -> None:
+    files = sorted((CORPUS / "policies").glob("*"))[:40] + sorted((CORPUS / "regulations").glob("*"))[:10]
+    for path in files:
+        _same(path.read_text(encoding="utf-8", errors="replace"))
+
+
+# -- the needs themselves --------------------------------------------------------------------------------
+def _met(need: Need, text: str) -> bool:
+    return any(t in text for t in need.terms) or need.met_without_terms(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SENTENCE)
+def test_a_sentence_with_a_span_meets_its_provider_needs(text: str) -> None:
+    text = normalize(text).text
+    for span in find_places(text):
+        need = place_need(frozenset({span.kind}))
+        assert need is not None and _met(need, text), span
+        local = place_need(LOCAL_KINDS)
+        assert span.kind not in LOCAL_KINDS or (local is not None and _met(local, text))
+    for span in find_orgs(text):
+        assert all(_met(n, text) for n in org_needs(frozenset({span.kind}))), span
+    for span in find_gov(text):
+        assert all(_met(n, text) for n in gov_needs(None)), span
+
+
+_PATTERNS = sorted({p for c in LEXICON.classes.values() for p in c.patterns})
+
+
+@pytest.mark.parametrize("pattern", _PATTERNS)
+def test_every_match_of_a_class_pattern_holds_a_literal_read_from_it(pattern: str) -> None:
+    lits = required_literals(pattern)
+    if lits is None:
+        pytest.skip("no literal can be read: the pattern itself is the need")
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.from_regex(pattern))
+    def check(text: str) -> None:
+        m = re.search(pattern, text)
+        assert m is not None
+        assert any(lit in m.group(0) for lit in lits), (pattern, m.group(0), lits)
+
+    check()
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"其他[^,]{0,8}(品牌|企业)", {"其他"}),
+    (r"税收(?=在|达)", {"税收"}),
+    (r"(得|加)\s*\d+分|打分|加分", {"分", "打分", "加分"}),
+    (r"(?:xy)?z", {"z"}),
+    (r"(?i:ab)", None),
+    (r"\d+", None),
+])
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    got = required_literals(pattern)
+    assert (None if got is None else set(got)) == expected
+
+
+# -- one pass of the automaton -------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="本市区注册企业公司甲乙，。", max_size=60), st.lists(st.integers(0, 60), max_size=8))
+def test_masks_place_every_word_in_the_span_that_holds_it(text: str, cuts: list[int]) -> None:
+    words = {"本市": 1, "注册": 2, "企业": 4, "市区": 8, "公司": 16, "注册企业": 32}
+    index = TermIndex(words)
+    bounds = sorted({0, len(text), *(c for c in cuts if c <= len(text))})
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a][::2]  # with gaps between
+    expected = []
+    for a, b in spans:
+        mask = 0
+        for w, bit in words.items():
+            if any(text.startswith(w, i) and i + len(w) <= b for i in range(a, b)):
+                mask |= bit
+        expected.append(mask)
+    assert index.masks(text, spans) == expected
+
+
+def test_no_trigger_is_a_single_character() -> None:
+    prefilter = Prefilter(LEXICON.rules, LEXICON.classes)
+    assert all(len(t) >= 2 for t in MATCHER.index.words)
+    # every pattern is reached through a need of words of two or more characters, decided by the automaton
+    bits = {bit: need for need, bit in prefilter.bits.items()}
+    for c in prefilter.candidates:
+        assert bits[c.trigger].automatic and all(len(t) >= 2 for t in bits[c.trigger].terms)
