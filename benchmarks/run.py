@@ -222,6 +222,65 @@ def stage_profile(corpus: Path, code: Path = ROOT) -> dict[str, Any]:
     }
 
 
+FLOOR = ROOT.parent / "shared" / "bench" / "floor.py"
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    return round(values[len(values) // 2], 3)
+
+
+def floor_time(corpus: Path, repeat: int = 3) -> float | None:
+    """``../shared/bench/floor.py``'s seconds (the median of ``repeat``): ratios are against this, same run."""
+    if not FLOOR.is_file():
+        return None
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, str(FLOOR), str(corpus)], capture_output=True, text=True, check=True)
+        runs.append(float(out.stdout.strip().splitlines()[-1]))
+    return _median(runs)
+
+
+def _wall(cmd: list[str], env: dict[str, str] | None, cwd: Path, repeat: int = 7,
+          before: Any = None) -> float:
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        t = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        runs.append(time.perf_counter() - t)
+    return _median(runs)
+
+
+def tiny_jobs(python: str, corpus: Path, env: dict[str, str] | None, work: Path) -> dict[str, Any]:
+    """``python3 -c pass``, ``fairreview --version`` and a one-file scan (a changed file each time, so it is
+    analysed; and unchanged, so it comes from the cache): medians of several new processes."""
+    script = Path(python).with_name("fairreview")
+    cli = [str(script)] if script.is_file() and env is None else [python, "-m", "fairreview"]
+    one = work / "one"
+    one.mkdir(exist_ok=True)
+    sample = next(p for p in sorted(corpus.rglob("*")) if p.is_file() and not p.name.startswith("."))
+    target = one / f"one{sample.suffix}"
+    text = sample.read_text(encoding="utf-8", errors="replace")
+    counter = iter(range(10**6))
+
+    def change() -> None:
+        target.write_text(text + f"\n附：{next(counter)}\n", encoding="utf-8")
+
+    change()
+    cache_env = {**(env or os.environ), "FAIRREVIEW_CACHE_DIR": str(work / "one-cache")}
+    scan = [*cli, "scan", str(target), "--as-of", AS_OF, "-q"]
+    return {
+        "python3_c_pass_s": _wall(["python3", "-c", "pass"], env, work),
+        "python_c_pass_s": _wall([python, "-c", "pass"], env, work),
+        "version_s": _wall([*cli, "--version"], env, work),
+        "one_file_new_s": _wall(scan, cache_env, work, before=change),
+        "one_file_unchanged_s": _wall(scan, cache_env, work),
+        "one_file": sample.name,
+    }
+
+
 def import_time(python: str, env: dict[str, str] | None, cwd: Path) -> float:
     """Wall seconds of ``import fairreview.cli`` in a new process (the floor of every CLI run)."""
     best = float("inf")
@@ -283,6 +342,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         print("import time …", file=sys.stderr)
         results["import_fairreview_cli_s"] = import_time(python, env, work)
+        print("floor, python start-up, --version, one file …", file=sys.stderr)
+        results["floor_s"] = floor_time(corpus)
+        results["tiny"] = tiny_jobs(python, corpus, env, work)
         steps = [
             ("cold", [str(corpus)], ["--no-cache", *jobs], "cold scan, new process, no cache"),
             ("cold_cache", [str(corpus)], ["--cache-dir", str(cache), *jobs], "cold scan writing the cache"),
@@ -318,6 +380,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             results["profile"] = stage_profile(corpus, work / "snapshot" if args.snapshot else ROOT)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["floor_end_s"] = floor_time(corpus)
     results["machine"]["load_at_end"] = os.getloadavg()
     results["targets"] = targets(results, args.repeat)
     return results
@@ -335,6 +398,24 @@ def targets(r: dict[str, Any], repeat: int) -> dict[str, Any]:
     if "linearity" in r:
         ratio = r["linearity"]["time_ratio"]
         out[f"{repeat}× corpus ≤ {repeat + 1}× time"] = [ratio, ratio <= repeat + 1]
+    floors = [f for f in (r.get("floor_s"), r.get("floor_end_s")) if f]
+    if floors:  # issue 15: ratios against the floor measured in the same run (the mean of start and end)
+        floor = sum(floors) / len(floors)
+        for name, limit in (("cold", 8), ("jobs1", 14), ("rescan", 1.2)):
+            ratio = round(sc[name]["wall_s"] / floor, 2)
+            out[f"{name} ≤ {limit}× floor ({floor:.3f} s)"] = [ratio, ratio <= limit]
+    largest = max(s["peak_rss_process_mb"] for s in sc.values())
+    tree = sc["cold"]["peak_rss_tree_mb"]
+    if tree is not None:
+        out["cold: peak RSS of the tree ≤ 300 MB"] = [tree, tree <= 300]
+    out["largest process ≤ 150 MB"] = [largest, largest <= 150]
+    tiny = r.get("tiny")
+    if tiny:
+        for base in ("python3_c_pass_s", "python_c_pass_s"):
+            one = round(tiny["one_file_new_s"] / tiny[base], 1)
+            ver = round(tiny["version_s"] / tiny[base], 1)
+            out[f"one new file ≤ 8× {base[:-2]}"] = [one, one <= 8]
+            out[f"--version ≤ 4× {base[:-2]}"] = [ver, ver <= 4]
     return out
 
 
@@ -346,7 +427,13 @@ def markdown(r: dict[str, Any]) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, Python {m['python']}, {m['os']}; "
         f"commit {m['git_commit']}; load average at start {m['load_at_start'][0]:.2f}, "
         f"at end {m['load_at_end'][0]:.2f} (other work on the machine makes every number worse).",
-        f"Corpus: `{r['corpus']}`. `import fairreview.cli` alone: {r['import_fairreview_cli_s']} s.",
+        f"Corpus: `{r['corpus']}`. `import fairreview.cli` alone: {r['import_fairreview_cli_s']} s. "
+        f"Floor (`../shared/bench/floor.py`, median of 3): {r.get('floor_s')} s at the start, "
+        f"{r.get('floor_end_s')} s at the end.",
+        "" if not r.get("tiny") else (
+            "Tiny jobs (medians of 7 new processes): `python3 -c pass` {python3_c_pass_s} s, `python -c pass` "
+            "{python_c_pass_s} s, `fairreview --version` {version_s} s, `fairreview scan` of one new file "
+            "({one_file}) {one_file_new_s} s, of the same file unchanged {one_file_unchanged_s} s.".format(**r["tiny"])),
         "",
         "| scenario | docs | chars | wall s | docs/s | chars/s | peak PSS tree MB | peak RSS tree MB "
         "| largest process MB | load |",
