@@ -85,18 +85,30 @@ def test_a_rule_that_needs_word_boundaries_loads_the_segmenter_where_it_matches(
     """), encoding="utf-8")
     folder = _folder(tmp_path)
     (folder / "限定.txt").write_text("第一条 采购项目限定本县企业参加投标。\n", encoding="utf-8")
+    loads = tmp_path / "loads.txt"  # the pid of every process that loads the model
     got = _python(f"""
-        import json, sys
+        import json, os, sys
         from fairreview import Settings
         from fairreview.batch import Runner
+        from fairreview.match import segmenter
+
+        original = segmenter._load_pkuseg
+        def logged(path):
+            with open({str(loads)!r}, "a") as fh:
+                fh.write(f"{{os.getpid()}}\\n")
+            return original(path)
+        segmenter._load_pkuseg = logged  # the forked workers inherit it
+
         runner = Runner(Settings(as_of="2026-01-01", segmenter="pkuseg", lexicon_dirs=({str(lexicons)!r},),
                                  select=("TW",)))
-        before = "spacy_pkuseg" in sys.modules
         report = runner.scan([{str(folder)!r}], jobs=1)
         flagged = [d.path for d in report.documents if d.findings]
-        print(json.dumps({{"before": before, "after": "spacy_pkuseg" in sys.modules, "flagged": flagged}}))
+        print(json.dumps({{"pid": os.getpid(), "here": "spacy_pkuseg" in sys.modules, "flagged": flagged}}))
     """, tmp_path)
-    assert got["flagged"] and not got["before"] and got["after"]
+    pids = [int(line) for line in loads.read_text().split()]
+    # the document that needs word boundaries is flagged; the model was loaded once, in the worker that had it
+    assert got["flagged"] == [str(folder / "限定.txt")]
+    assert len(pids) == 1 and pids[0] != got["pid"] and not got["here"]
 
 
 def test_version_loads_nothing_of_the_library(tmp_path: Path) -> None:
