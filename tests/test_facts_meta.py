@@ -160,7 +160,7 @@ def test_document_in_force_is_not_expired(engine: Engine) -> None:
 
 def test_table_shows_meta_under_the_summary(engine: Engine, tmp_path: Path) -> None:
     from fairreview import scan_paths
-    from fairreview.report.render import render_table
+    from fairreview.report.table import render_table
 
     p = tmp_path / "old.txt"
     p.write_text("云溪县人民政府办公室文件\n云政办发〔2020〕15号\n云溪县城区某某管理办法\n"

@@ -21,7 +21,8 @@ from fairreview import Settings, scan_paths
 from fairreview.escapes import for_screen, from_sheet_cell, unescape_text
 from fairreview.model import Report
 from fairreview.report.details import render_details
-from fairreview.report.render import render_json, render_table
+from fairreview.report.render import render_json
+from fairreview.report.table import render_table
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "formats" / "notice.txt"  # cites a repealed law: LG001
 GBK = "公文".encode("gbk")  # b9 ab ce c4: not UTF-8

@@ -4,20 +4,15 @@ JSON, SARIF or CSV; or counts per rule (``--statistics``)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
 from ..atomic_file import write_text
 from ..escapes import for_screen, screen_name
-from ..match.lexicon import Lexicon
-from ..model import Report
-from ..report.concise import render_concise, render_statistics
-from ..report.details import render_details
-from ..report.render import render
-from ..report.sarif import render_sarif
 from ..report.style import UNBOUNDED, Style, colour_wanted, terminal_width
-from ..report.table import render_table
 from ..review.status import needs_attention
 from ..settings import Settings
 from . import scanning
@@ -31,6 +26,10 @@ from .options import (
     fail,
     scan_options,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..match.lexicon import Lexicon
+    from ..model import Report
 
 FORMATS = ["table", "concise", "json", "jsonl", "sarif", "csv"]
 
@@ -59,7 +58,7 @@ def scan(  # noqa: PLR0913  (click passes one keyword argument per option)
     scanning.apply_decisions(report, settings.workspace, decisions=not no_decisions, baseline=not no_baseline)
     view = View(fmt, show_info, details, statistics)
     if output:
-        out = view.render(report, runner.lexicon, UNBOUNDED, Style())
+        out = view.render(report, lambda: runner.lexicon, UNBOUNDED, Style())
         try:  # whole or not at all: a failed write keeps the previous file
             write_text(output, out)
         except OSError as exc:
@@ -68,7 +67,7 @@ def scan(  # noqa: PLR0913  (click passes one keyword argument per option)
             click.echo(report.summary_line(), err=True)
     elif not run.quiet:
         style = Style(colour_wanted(sys.stdout, color))
-        click.echo(view.render(report, runner.lexicon, terminal_width(sys.stdout), style), nl=False,
+        click.echo(view.render(report, lambda: runner.lexicon, terminal_width(sys.stdout), style), nl=False,
                    color=style.enabled)
     # dismissed, excepted and baselined findings do not fail
     failed = any(needs_attention(d) for d in report.documents) and not exit_zero
@@ -84,15 +83,29 @@ class View:
     details: bool
     statistics: bool
 
-    def render(self, report: Report, lexicon: Lexicon, width: int, style: Style) -> str:
+    def render(self, report: Report, lexicon: Callable[[], Lexicon], width: int, style: Style) -> str:
+        """``lexicon``: the rules, asked for only by SARIF (a re-scan served from the cache never parses them
+        otherwise). Each renderer is imported when it is used."""
         if self.statistics:
+            from ..report.concise import render_statistics
+
             return render_statistics(report, self.show_info, width, style)
         if self.fmt == "table" and self.details:
+            from ..report.details import render_details
+
             return render_details(for_screen(report), self.show_info)  # names and text escaped for a person
         if self.fmt == "table":
+            from ..report.table import render_table
+
             return render_table(report, self.show_info, width, style)
         if self.fmt == "concise":
+            from ..report.concise import render_concise
+
             return render_concise(report, self.show_info, style)
         if self.fmt == "sarif":
-            return render_sarif(report, lexicon)
+            from ..report.sarif import render_sarif
+
+            return render_sarif(report, lexicon())
+        from ..report.render import render
+
         return render(report, self.fmt)

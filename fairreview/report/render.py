@@ -3,15 +3,13 @@ Every string in JSON passes :func:`~fairreview.escapes.escape_tree` (valid UTF-8
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
+from typing import cast
 
 from ..escapes import escape_tree
 from ..model import Report
-from .concise import render_concise
-from .csv_out import render_csv
-from .sarif import render_sarif
-from .table import render_table
 
 
 def render_json(report: Report) -> str:
@@ -29,15 +27,18 @@ def render_jsonl(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATS: dict[str, Callable[[Report], str]] = {
-    "table": render_table,
-    "json": render_json,
-    "jsonl": render_jsonl,
-    "sarif": render_sarif,
-    "csv": render_csv,
-    "concise": render_concise,
+#: format → (module, function); a renderer's module is imported when it is used (a JSON report needs no table)
+FORMATS: dict[str, tuple[str, str]] = {
+    "table": (".table", "render_table"),
+    "json": (".render", "render_json"),
+    "jsonl": (".render", "render_jsonl"),
+    "sarif": (".sarif", "render_sarif"),
+    "csv": (".csv_out", "render_csv"),
+    "concise": (".concise", "render_concise"),
 }
 
 
 def render(report: Report, fmt: str) -> str:
-    return FORMATS[fmt](report)
+    module, name = FORMATS[fmt]
+    renderer = cast(Callable[[Report], str], getattr(importlib.import_module(module, __package__), name))
+    return renderer(report)
