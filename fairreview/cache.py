@@ -49,13 +49,16 @@ import types
 import typing
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .escapes import escape_text
-from .match.lexicon import Lexicon, builtin_dir
+from .match.lexicon_files import builtin_dir
 from .model import VERDICTS, DocumentResult
 from .settings import Settings
 from .version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .match.lexicon import Lexicon
 
 SCHEMA = 3
 #: The schema is in the name: a file of another version is never opened (v0.1's held pickles).
@@ -541,6 +544,8 @@ class ResultCache:
 
     # parsed lexicons
     def get_lexicon(self, key: str) -> Lexicon | None:
+        from .match.lexicon import Lexicon
+
         try:
             row = self.db.execute("SELECT data, mac FROM lexicons WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:

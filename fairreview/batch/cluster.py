@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..cache import package_digest
-from ..pipeline import Engine, unreadable
 from ..read.files import read_bytes
 from ..settings import Settings
-from .work import EngineSpec, Outcome, analyse_document
+from .work import EngineSpec, Outcome, analyse_document, unreadable
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
+
+    from ..pipeline import Engine
 
 #: A task carries up to this many documents or bytes: fewer scheduler round trips, still fine-grained.
 BATCH_DOCS = 16

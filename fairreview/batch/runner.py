@@ -33,20 +33,19 @@ from ..cache import (
     selection_key,
     summarize,
 )
-from ..match.lexicon import Lexicon, load
 from ..model import DocumentResult, Report
-from ..pipeline import Engine, segmenter_id, unreadable
 from ..read.files import Entry, Exclude, read_bytes, walk
-from ..read.registry import sniff, zip_kind
 from ..settings import DISCOVERED, STDIN, Settings, check_files, load_settings
 from ..version import __version__
 from . import local
-from .cluster import run_on_dask
 from .progress import Progress
-from .work import AnalyseJob, EngineSpec, Outcome, Task
+from .work import AnalyseJob, EngineSpec, Outcome, Task, unreadable
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client
+
+    from ..match.lexicon import Lexicon
+    from ..pipeline import Engine
 
 #: Fewer documents than this per worker process do not pay for starting the pool.
 MIN_DOCS_PER_JOB = 8
@@ -112,6 +111,10 @@ class Runner:
             key = lexicon_key(self.settings) if store is not None else ""
             base = store.get_lexicon(key) if store is not None else None
             if base is None:
+                from ..match.lexicon import (
+                    load,  # imported here: a re-scan served from the cache never needs it
+                )
+
                 base = load(list(self.settings.lexicon_dirs))
                 if store is not None:
                     store.put_lexicon(key, base)
@@ -143,6 +146,8 @@ class Runner:
         return self._summary
 
     def _summarize(self) -> dict[str, Any]:
+        from ..pipeline import segmenter_id
+
         segmenter = self._engine.segmenter_id if self._engine is not None else segmenter_id(self.settings)
         return {**summarize(self.lexicon), "segmenter": segmenter}
 
@@ -153,6 +158,8 @@ class Runner:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from ..pipeline import Engine
+
             self._engine = Engine(self.settings, lexicon=self._base_lexicon())
         return self._engine
 
@@ -253,6 +260,8 @@ class Runner:
             here = [t for t in todo if t.data is not None]  # standard input: this machine's
             yield from self._analyse(here, 1)
             rest = [(t.index, t.path) for t in todo if t.data is None]
+            from .cluster import run_on_dask
+
             yield from run_on_dask(dask_client, self.spec(), rest, self.settings)
             return
         # Largest first: the long documents start early instead of ending the run on one busy core.
@@ -294,6 +303,8 @@ class Runner:
 
 def stdin_file_name(data: bytes) -> str:
     """A file name for bytes that came without one, from what they are (a piped .docx, .pdf, text …)."""
+    from ..read.registry import sniff, zip_kind
+
     kind = sniff(data)
     if kind == "zip":
         kind = zip_kind(data) or "zip"

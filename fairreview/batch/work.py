@@ -1,18 +1,24 @@
-"""One document's analysis, wherever it runs (this process, a worker process, a Dask worker)."""
+"""One document's analysis, wherever it runs (this process, a worker process, a Dask worker). The pipeline is
+imported where a document is analysed: the runner imports this module for :class:`Task` also on a re-scan
+served from the cache."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..match.lexicon import Lexicon, LexiconError
+from ..match.lexicon_files import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import DocumentResult
-from ..pipeline import Engine, extract_file, unreadable
 from ..read import Extracted, ReadError
 from ..read.files import read_bytes
 from ..settings import Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..match.lexicon import Lexicon
+    from ..pipeline import Engine
 
 #: Errors that are the run's fault, not one document's: they end the scan (exit code 2 in the CLI). A
 #: MemoryError is one document's (it went over the memory budget): the pool reports it (batch/budget.py).
@@ -36,6 +42,13 @@ class Task:
     size: int
     data: bytes | None = None  # its bytes, when there is no file to read them from (standard input)
     name: str | None = None  # the file name its format is judged by (default: the path's)
+
+
+def unreadable(path: str, error: str, as_of: str, sha256: str | None = None) -> DocumentResult:
+    """:func:`fairreview.pipeline.unreadable`, imported when a document needs it."""
+    from .. import pipeline
+
+    return pipeline.unreadable(path, error, as_of, sha256)
 
 
 def analyse_document(engine: Engine, path: str, data: bytes | str | None = None, name: str | None = None) -> Outcome:
@@ -70,6 +83,8 @@ class EngineSpec:
     package: str = ""  # cache.package_digest() where the run started: workers must run the same code
 
     def build(self) -> Engine:
+        from ..pipeline import Engine
+
         return Engine(self.settings, lexicon=self.lexicon)
 
 
@@ -101,6 +116,8 @@ class TextJob:
         return self.read
 
     def read(self, task: Task) -> Extracted | str:
+        from ..pipeline import extract_file
+
         try:
             return extract_file(task.path, self.max_bytes)
         except ReadError as exc:

@@ -11,7 +11,7 @@ from ..batch import Runner
 from ..batch.cluster import ClusterError, connect
 from ..cache import config_cache_dir_ignored
 from ..escapes import screen_name
-from ..match.lexicon import LexiconError
+from ..match.lexicon_files import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import Report
 from ..review.apply import apply_from_database

@@ -30,6 +30,9 @@ from ..yamldata import load_yaml
 from . import detectors
 from .context import GATES, SCOPES, Constraint
 from .frames import Atom, Frame, FrameError, parse_atom, parse_frame
+from .lexicon_files import BUILTIN_DIRS as BUILTIN_DIRS
+from .lexicon_files import LexiconError as LexiconError
+from .lexicon_files import builtin_dir as builtin_dir
 
 # the C loader parses the same YAML ~14× faster (building an Engine was mostly YAML); libyaml may be missing
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
@@ -37,19 +40,6 @@ CLASSES_FILE = "classes.yaml"
 #: YAML beside the rule files that holds no rules: the term classes, and the reviewed list of words the
 #: dev-set audit accepts (scripts/audit_devset_leak.py)
 NOT_RULE_FILES = frozenset({CLASSES_FILE, "audit_allow.yaml"})
-BUILTIN_DIRS = (
-    Path(__file__).resolve().parent.parent / "lexicons",  # installed wheel (package data)
-    Path(__file__).resolve().parent.parent.parent / "lexicons",  # source checkout
-)
-
-
-class LexiconError(ValueError):
-    def __init__(self, file: str, rule: str | None, fld: str | None, message: str):
-        self.file, self.rule, self.field = file, rule, fld
-        where = file + (f" 规则 {rule}" if rule else "") + (f" 字段 {fld}" if fld else "")
-        super().__init__(f"词库错误：{where}：{message}")
-
-
 @dataclass(frozen=True)
 class Pattern:
     frame: Frame
@@ -428,12 +418,6 @@ def load_file(path: Path, known: dict[str, Any] | None = None,
     family_title = str(data.get("title", "")).strip()
     return [_rule(r, file, family, family_title, known, classes) for r in data["rules"]]
 
-
-def builtin_dir() -> Path:
-    for d in BUILTIN_DIRS:
-        if d.is_dir() and any(d.glob("*.yaml")):
-            return d
-    raise LexiconError(str(BUILTIN_DIRS[-1]), None, None, "找不到内置词库目录")
 
 
 def _load_classes(path: Path) -> dict[str, TermClass]:
