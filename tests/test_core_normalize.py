@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given
@@ -43,3 +44,19 @@ def test_fullwidth_and_pdf_spacing() -> None:
     n = normalize("２０２４ 年 ３ 月，本 地 企业（一）")
     assert n.text == "2024年3月,本地企业(一)"
     assert normalize("①项").text == "①项"  # circled numbers stay item markers
+
+
+# The rule for typesetting spaces, as one regex: a run of spaces or tabs between CJK and CJK, a digit or a
+# bracket/punctuation mark (either order). normalize() applies it run by run; it must remove exactly these.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACES_RULE = re.compile(
+    rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9〔〕《》“”、。()%])|(?<=[0-9〔〕《》“”、。()%])[ \t]+(?=[{_CJK}])"
+)
+SPACED = st.lists(st.sampled_from(list("公平竞争本地企业1２9a,，。、()（）%〔〕《》“”  \t\t\n") + ["\u3400", "\uf900"]),
+                  max_size=60).map("".join)
+
+
+@given(SPACED)
+def test_spaces_removed_exactly_where_the_rule_says(text: str) -> None:
+    folded = "".join(unicodedata.normalize("NFKC", c) for c in text)  # every character here folds to one
+    assert normalize(text).text == _SPACES_RULE.sub("", folded)

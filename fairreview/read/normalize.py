@@ -10,6 +10,7 @@ path that edits the offset map.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,17 +39,37 @@ def _build_tables() -> tuple[dict[int, str], str]:
     return one, "".join(multi)
 
 
-_ONE, _MULTI = _build_tables()
-# Finding the few folded characters with a regex and replacing each distinct one is ~7× faster than
-# str.translate or iterating the string in Python (both create an object per character).
-_FOLDS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_ONE)) + "]")
-# Characters that need the offset-editing path: expanding/vanishing ones, CR, zero-width, astral planes.
-_SLOW = re.compile("[" + re.escape(_MULTI + _ZERO_WIDTH + "\r") + "\U00010000-\U0010ffff]")
+@functools.cache
+def _tables() -> tuple[dict[int, str], re.Pattern[str], re.Pattern[str]]:
+    """(one-to-one folds, a regex finding them, a regex finding the characters of the slow path); built on first
+    use (20 ms: every BMP character through NFKC), so a process that never normalises text never pays it."""
+    one, multi = _build_tables()
+    # Finding the few folded characters with a regex and replacing each distinct one is ~7× faster than
+    # str.translate or iterating the string in Python (both create an object per character).
+    folds = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(one)) + "]")
+    # Characters that need the offset-editing path: expanding/vanishing ones, CR, zero-width, astral planes.
+    slow = re.compile("[" + re.escape(multi + _ZERO_WIDTH + "\r") + "\U00010000-\U0010ffff]")
+    return one, folds, slow
+
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Spaces between CJK characters or between CJK and digits: typesetting and PDF artefacts.
-_SPACES = re.compile(
-    rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9〔〕《》“”、。()%])|(?<=[0-9〔〕《》“”、。()%])[ \t]+(?=[{_CJK}])"
-)
+#: Spaces between CJK characters or between CJK and digits are typesetting and PDF artefacts: a run of spaces
+#: and tabs goes when a CJK character stands on one side and a CJK character, digit or one of :data:`_NEXT_TO_CJK`
+#: on the other (:func:`_artefact`; tests/test_normalize.py checks it against the one regex that says so).
+_NEXT_TO_CJK = "〔〕《》“”、。()%"
+_RUNS = re.compile(r"[ \t]+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_OR_NEAR = re.compile(f"[{_CJK}0-9{re.escape(_NEXT_TO_CJK)}]")
+
+
+def _artefact(text: str, start: int, end: int) -> bool:
+    """The run of spaces ``text[start:end]`` stands between CJK and CJK, digits or brackets."""
+    if start == 0 or end == len(text):
+        return False
+    before, after = text[start - 1], text[end]
+    if _CJK_CHAR.match(before):
+        return _CJK_OR_NEAR.match(after) is not None
+    return _CJK_OR_NEAR.match(before) is not None and _CJK_CHAR.match(after) is not None
 
 
 def is_cjk(ch: str) -> bool:
@@ -81,16 +102,17 @@ def _special(ch: str, nxt: str) -> str:
 
 def normalize(original: str) -> Normalized:
     offsets: Sequence[int]
+    one, folds, slow = _tables()
     # one-to-one folds keep every offset; str.replace per distinct folded character runs in C
     text = original
-    for ch in set(_FOLDS.findall(original)):
-        text = text.replace(ch, _ONE[ord(ch)])
+    for ch in set(folds.findall(original)):
+        text = text.replace(ch, one[ord(ch)])
     offsets = range(len(original) + 1)
-    if _SLOW.search(text):
+    if slow.search(text):
         parts: list[str] = []
         moved: list[int] = []
         pos = 0
-        for m in _SLOW.finditer(text):
+        for m in slow.finditer(text):
             i = m.start()
             parts.append(text[pos:i])
             moved.extend(range(pos, i))
@@ -101,14 +123,15 @@ def normalize(original: str) -> Normalized:
         parts.append(text[pos:])
         moved.extend(range(pos, len(text) + 1))
         text, offsets = "".join(parts), moved
-    if _SPACES.search(text):
+    cuts = [m.span() for m in _RUNS.finditer(text) if _artefact(text, *m.span())]
+    if cuts:
         keep_text: list[str] = []
         keep_off: list[int] = []
         pos = 0
-        for m in _SPACES.finditer(text):
-            keep_text.append(text[pos : m.start()])
-            keep_off.extend(offsets[pos : m.start()])
-            pos = m.end()
+        for start, end in cuts:
+            keep_text.append(text[pos:start])
+            keep_off.extend(offsets[pos:start])
+            pos = end
         keep_text.append(text[pos:])
         keep_off.extend(offsets[pos:])
         text, offsets = "".join(keep_text), keep_off
