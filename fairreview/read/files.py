@@ -214,7 +214,11 @@ def read_bytes(path: str, max_bytes: int) -> bytes | str:
         if size > max_bytes:
             return f"文件过大（{size} 字节，上限 {max_bytes} 字节，可用 --max-size 调整）"
         with open(path, "rb") as fh:
-            return fh.read(max_bytes + 1)
+            # as many bytes as it has (a buffer of max_bytes for every small file costs 3× the read)
+            data = fh.read(size + 1)
+            if size < len(data) <= max_bytes:  # it grew meanwhile: on up to the limit, as one read would
+                data += fh.read(max_bytes + 1 - len(data))
+            return data
     except IsADirectoryError:
         return "这是文件夹，不是文件"
     except PermissionError:
