@@ -275,10 +275,15 @@ def check_files(config: str | None, files: Iterable[str]) -> None:
     finder = _Finder()
     want = Path(config) if config else None
     other: dict[Path | None, list[str]] = {}
+    resolved: dict[Path, Path] = {}  # a folder's files share its resolution (links resolved once per folder)
     for f in files:
         if f == STDIN:
             continue
-        got = finder.config_file(_anchor(f).resolve())
+        anchor = _anchor(f)
+        folder = resolved.get(anchor)
+        if folder is None:
+            folder = resolved[anchor] = anchor.resolve()
+        got = finder.config_file(folder)
         if got != want:
             other.setdefault(got, []).append(f)
     if other:
