@@ -221,3 +221,23 @@ def test_the_gate_is_applied_to_registered_readers_too() -> None:
         assert "RTF" in _error("第一条 内容。".encode() * 10, "x.zzz")
     finally:
         READERS.pop(".zzz")
+
+
+def test_common_characters_are_those_of_the_codecs_code_by_code() -> None:
+    """The common-ideograph table (built row by row for speed) holds exactly the GB 2312 and Big5 level-1
+    ideographs, each code decoded on its own."""
+    import contextlib
+
+    from fairreview.read.plausible import _CJK, _common
+
+    chars: set[str] = set()
+    for b1 in range(0xB0, 0xF8):
+        for b2 in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                chars.add(bytes((b1, b2)).decode("gb2312"))
+    for code in range(0xA440, 0xC67F):
+        with contextlib.suppress(UnicodeDecodeError):
+            chars.add(code.to_bytes(2, "big").decode("big5"))
+    expected = frozenset(c for c in chars if _CJK.match(c))
+    assert len(expected) > 8_000
+    assert _common() == expected

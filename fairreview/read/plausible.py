@@ -32,7 +32,7 @@ SHORT_CHARS = 20
 _SAMPLE = 200_000  # shares are measured on the first characters of long texts
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SPACE = re.compile(r"\s")
+_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # control characters (not tab/newline/form feed), surrogates, replacement and private-use characters
 _BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd]")
 _RTF_WORD = re.compile(r"\\(?:rtf1|ansicpg\d+|fonttbl|colortbl|stylesheet|pard?|plain|f\d+|fs\d+|cf\d+|"
@@ -42,22 +42,45 @@ _HTML_TAG = re.compile(r"</?(?:html|head|body|div|p|span|table|tr|td|br|meta|scr
                        re.I)
 
 
+#: (codec, lead bytes, trail bytes, first code, end code) of the two common-character sets
+_COMMON_SETS = (
+    ("gb2312", range(0xB0, 0xF8), range(0xA1, 0xFF), 0xB0A1, 0xF7FF),  # GB 2312 levels 1 and 2
+    ("big5", range(0xA4, 0xC7), (*range(0x40, 0x7F), *range(0xA1, 0xFF)), 0xA440, 0xC67F),  # Big5 level 1
+)
+
+
 @functools.cache
 def _common() -> frozenset[str]:
-    """The ideographs in everyday use: GB 2312 (6,763) and Big5 level 1 (5,401), from the codecs."""
+    """The ideographs in everyday use: GB 2312 (6,763) and Big5 level 1 (5,401), from the codecs. A row of a
+    double-byte code decodes in one call (every byte from the lead range starts a pair); only a row with a gap
+    is decoded pair by pair (tests/test_read_gate.py checks this against decoding every code on its own)."""
     chars: set[str] = set()
-    for b1 in range(0xB0, 0xF8):
-        for b2 in range(0xA1, 0xFF):
-            with contextlib.suppress(UnicodeDecodeError):
-                chars.add(bytes((b1, b2)).decode("gb2312"))
-    for code in range(0xA440, 0xC67F):
-        with contextlib.suppress(UnicodeDecodeError):
-            chars.add(code.to_bytes(2, "big").decode("big5"))
+    for codec, leads, trails, first, end in _COMMON_SETS:
+        for b1 in leads:
+            row = [bytes((b1, b2)) for b2 in trails if first <= b1 << 8 | b2 < end]
+            try:
+                chars.update(b"".join(row).decode(codec))
+            except UnicodeDecodeError:
+                for pair in row:
+                    with contextlib.suppress(UnicodeDecodeError):
+                        chars.add(pair.decode(codec))
     return frozenset(c for c in chars if _CJK.match(c))
 
 
+@functools.cache
+def _common_run() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(_common())) + "]+")
+
+
+def _count(run: re.Pattern[str], text: str) -> int:
+    """How many characters of ``text`` a run pattern (``[…]+``) covers: the text less what is left without them
+    (one match per run, not one object per character as ``findall`` makes)."""
+    return len(text) - len(run.sub("", text))
+
+
 def visible_chars(text: str) -> int:
-    return len(text) - len(_SPACE.findall(text))
+    # str.split() and the regex \s agree on what white space is (both ask str.isspace)
+    return sum(map(len, text.split()))
 
 
 def bad_share(text: str) -> tuple[int, int]:
@@ -65,10 +88,11 @@ def bad_share(text: str) -> tuple[int, int]:
     return len(_BAD.findall(text)), visible_chars(text)
 
 
-def markup(text: str) -> str | None:
-    """What other format's source the text is, if it is one."""
+def markup(text: str, visible: int | None = None) -> str | None:
+    """What other format's source the text is, if it is one (``visible``: the visible characters of its first
+    :data:`_SAMPLE`, when the caller has counted them)."""
     head = text[:_SAMPLE]
-    body = max(1, visible_chars(head))
+    body = max(1, visible_chars(head) if visible is None else visible)
     if "{\\rtf" in head[:4096]:
         return "疑似 RTF 源码（文件内容是未解析的 RTF 格式）"
     words = _RTF_WORD.findall(head)
@@ -88,32 +112,33 @@ def check(ex: Extracted) -> None:
     """Raise ReadError unless ``ex.text`` is reviewable Chinese text; mark short texts (module docstring)."""
     text = ex.text
     pdf = ex.format == "pdf"
-    why = markup(text)
+    sample = text[:_SAMPLE]
+    body = visible_chars(sample)
+    why = markup(text, body)
     if why:
         raise ReadError(why)
-    sample = text[:_SAMPLE]
-    bad, body = bad_share(sample)
+    bad = len(_BAD.findall(sample))
     if body == 0:
         raise ReadError("文件没有文字内容")
     if bad > MAX_BAD_SHARE * body:
         if pdf:
             raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
         raise ReadError(f"内容不是文本（{bad}/{body} 个控制或无法解码的字符），可能是二进制文件或已损坏")
-    cjk = _CJK.findall(sample)
-    if len(cjk) < MIN_CJK:
-        raise ReadError(f"内容过少或无中文正文（只有 {len(cjk)} 个汉字）")
-    if len(cjk) < MIN_CJK_SHARE * body:
+    cjk = _count(_CJK_RUN, sample)
+    if cjk < MIN_CJK:
+        raise ReadError(f"内容过少或无中文正文（只有 {cjk} 个汉字）")
+    if cjk < MIN_CJK_SHARE * body:
         if pdf:
             raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
-        raise ReadError(f"无中文正文（汉字只占可见字符的 {100 * len(cjk) / body:.0f}%）")
-    common = _common()
-    share = sum(map(common.__contains__, cjk)) / len(cjk)
+        raise ReadError(f"无中文正文（汉字只占可见字符的 {100 * cjk / body:.0f}%）")
+    share = _count(_common_run(), sample) / cjk  # the common ideographs are CJK ones
     if share < MIN_COMMON_SHARE:
         if pdf:
             raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
         raise ReadError(f"文字疑似乱码（常用汉字只占 {100 * share:.0f}%），可能是编码错误或文件已损坏")
-    if visible_chars(text) < SHORT_CHARS:
-        ex.hints["too_short"] = f"内容过少（只有 {visible_chars(text)} 个字），不足以作出保留结论，请人工核对"
+    visible = body if len(text) <= _SAMPLE else visible_chars(text)
+    if visible < SHORT_CHARS:
+        ex.hints["too_short"] = f"内容过少（只有 {visible} 个字），不足以作出保留结论，请人工核对"
 
 
 def check_text(text: str) -> None:
