@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fairreview.read import normalize
 from fairreview.structure import parse
 
@@ -129,3 +132,14 @@ def test_closing_part_of_a_regulation_keeps_article_numbers() -> None:
     text = "某县集贸市场管理办法\n第一条 市场开办者应当公示摊位费标准。\n附则\n第二条 本办法自印发之日起施行。\n"
     by_text = {t: loc for loc, t in _locs(text)}
     assert by_text["第二条本办法自印发之日起施行。"] == "第二条"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="第附则章条节编部分一二三十百零〇两0123456789()、.,: \u2460\u2473之的款项年20同", max_size=12))
+def test_the_first_character_shortcut_never_hides_a_marker(line: str) -> None:
+    """find_marker skips lines whose first character opens no marker; trying every expression agrees."""
+    from fairreview.structure.markers import _MARKERS, find_marker
+
+    tried = next(((kind, m.group(0)) for kind, _, rx in _MARKERS if (m := rx.match(line))), None)
+    found = find_marker(line)
+    assert (found.kind if found else None) == (tried[0] if tried else None)

@@ -39,12 +39,12 @@ class Marker:
 
 
 def _may_open(first: str) -> bool:
-    """Every marker starts with 第, "(", a Chinese numeral, a digit or a circled number: other lines skip the
-    nine expressions (most lines of a document)."""
+    """Every marker starts with 第, "(", 附 (附则), a Chinese numeral, a digit or a circled number: other lines
+    skip the expressions (most lines of a document)."""
     return first in _FIRST or first.isdecimal() or "\u2460" <= first <= "\u2473"
 
 
-_FIRST = frozenset("第(" + CN_NUM)
+_FIRST = frozenset("第(附" + CN_NUM)
 
 
 def find_marker(line: str) -> Marker | None:
