@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fairreview.read import normalize
@@ -135,6 +135,11 @@ def test_closing_part_of_a_regulation_keeps_article_numbers() -> None:
 
 
 @settings(max_examples=400, deadline=None)
+@example("附则")
+@example("附 则:")
+@example("第 1 2 条")
+@example("(3)")
+@example("\u2460")
 @given(st.text(alphabet="第附则章条节编部分一二三十百零〇两0123456789()、.,: \u2460\u2473之的款项年20同", max_size=12))
 def test_the_first_character_shortcut_never_hides_a_marker(line: str) -> None:
     """find_marker skips lines whose first character opens no marker; trying every expression agrees."""
