@@ -109,55 +109,87 @@ def _ext(name: str) -> str:
 
 
 def _by_content(data: bytes, name: str, ext: str) -> Extracted:
-    fmt = ext.lstrip(".")
+    """Read a document by what its first bytes say it is, within what its extension allows."""
     kind = sniff(data)
     if kind == "zip":
-        inner = zip_kind(data)
-        if inner == "docx" and ext in _WORD_EXTS:
-            return read_docx(data, name, fmt=fmt if ext != ".doc" else "doc(docx)")
-        if inner == "xlsx" and ext in _SHEET_EXTS:
-            return read_xlsx(data, name, fmt=fmt)
-        if inner == "ofd" and ext == ".ofd":
-            return read_ofd(data, name)
-        if inner == "encrypted":
-            raise ReadError("文件已加密或设有密码，无法读取")
-        if inner is None and ext in (".docx", ".xlsx", ".et", ".ofd", ".wps"):
-            # broken zip or a zip of something else: let the format's reader say which
-            return READERS[ext](data, name)
-        raise ReadError(f"扩展名为 {ext}，但内容是 {inner or '其他'} 压缩包，不是该格式的文件")
+        return _from_zip(data, name, ext)
     if kind == "ole":
-        names = check_ole_encryption(data)
-        if "WordDocument" in names and ext in _WORD_EXTS:
-            return read_ole_word(data, name if ext != ".docx" else name + ".doc")
-        if ("Workbook" in names or "Book" in names) and ext in _SHEET_EXTS:
-            return read_xls(data, name, fmt=fmt)
-        if ext == ".wps":  # Microsoft Works and pre-2005 WPS files: read_ole_word says so (or converts)
-            return read_ole_word(data, name)
-        raise ReadError(f"扩展名为 {ext}，但内容是其他类型的 OLE 复合文档")
+        return _from_ole(data, name, ext)
     if kind == "pdf":
-        if ext in (".pdf",) or ext in _WORD_EXTS:
-            return read_pdf(data, name)
-        raise ReadError(f"扩展名为 {ext}，但内容是 PDF")
+        return _from_pdf(data, name, ext)
     if kind == "rtf" and ext in _WORD_EXTS | {".rtf"}:
         return read_rtf(data, name)
     if kind == "html" and ext in _WORD_EXTS | _SHEET_EXTS | {".html", ".htm"}:
-        ex = read_html(data, name)  # Word and Excel "save as web page" keep their .doc/.xls names
-        ex.format = "html" if ext in (".html", ".htm") else f"{fmt}(html)"
-        return ex
+        return _from_html(data, name, ext)
+    return _without_magic(data, name, ext)
+
+
+#: the format a docx inside a Word name is reported as, where it is not the extension itself
+_DOCX_FORMAT = {".doc": "doc(docx)"}
+
+
+def _from_zip(data: bytes, name: str, ext: str) -> Extracted:
+    """A zip package: the docx, workbook or OFD inside it, each under an extension of its own kind only."""
+    inner = zip_kind(data)
+    if inner == "docx" and ext in _WORD_EXTS:
+        return read_docx(data, name, fmt=_DOCX_FORMAT.get(ext, ext.lstrip(".")))
+    if inner == "xlsx" and ext in _SHEET_EXTS:
+        return read_xlsx(data, name, fmt=ext.lstrip("."))
+    if inner == "ofd" and ext == ".ofd":
+        return read_ofd(data, name)
+    if inner == "encrypted":
+        raise ReadError("文件已加密或设有密码，无法读取")
+    if inner is None and ext in (".docx", ".xlsx", ".et", ".ofd", ".wps"):
+        # broken zip or a zip of something else: let the format's reader say which
+        return READERS[ext](data, name)
+    raise ReadError(f"扩展名为 {ext}，但内容是 {inner or '其他'} 压缩包，不是该格式的文件")
+
+
+def _from_ole(data: bytes, name: str, ext: str) -> Extracted:
+    """An OLE compound file: a Word or Excel binary by the streams it holds (encrypted ones are refused)."""
+    names = check_ole_encryption(data)
+    if "WordDocument" in names and ext in _WORD_EXTS:
+        return read_ole_word(data, name if ext != ".docx" else name + ".doc")
+    if ("Workbook" in names or "Book" in names) and ext in _SHEET_EXTS:
+        return read_xls(data, name, fmt=ext.lstrip("."))
+    if ext == ".wps":  # Microsoft Works and pre-2005 WPS files: read_ole_word says so (or converts)
+        return read_ole_word(data, name)
+    raise ReadError(f"扩展名为 {ext}，但内容是其他类型的 OLE 复合文档")
+
+
+def _from_pdf(data: bytes, name: str, ext: str) -> Extracted:
+    if ext in (".pdf",) or ext in _WORD_EXTS:
+        return read_pdf(data, name)
+    raise ReadError(f"扩展名为 {ext}，但内容是 PDF")
+
+
+def _from_html(data: bytes, name: str, ext: str) -> Extracted:
+    ex = read_html(data, name)  # Word and Excel "save as web page" keep their .doc/.xls names
+    ex.format = "html" if ext in (".html", ".htm") else f"{ext.lstrip('.')}(html)"
+    return ex
+
+
+def _without_magic(data: bytes, name: str, ext: str) -> Extracted:
+    """A file whose first bytes name no format (or one its extension does not allow)."""
     if ext in (".html", ".htm"):
         return read_html(data, name)  # an HTML fragment without <html>
     if ext in _WORD_EXTS or ext == ".xls":
-        try:
-            ex = read_text(data, name)  # some ".doc" files are plain text saved with a Word name
-        except ReadError as exc:
-            raise ReadError(f"内容不是 {fmt} 文档（无法识别的文件头），文件可能已损坏") from exc
-        ex.format = f"{fmt}(text)"
-        return ex
+        return _as_plain_text(data, name, ext)
     if ext == ".pdf":
         raise ReadError("不是有效的 PDF 文件（缺少 %PDF 文件头），文件可能已损坏")
     if ext == ".rtf":
         raise ReadError("不是有效的 RTF 文件（缺少 {\\rtf 文件头）")
     return READERS[ext](data, name)
+
+
+def _as_plain_text(data: bytes, name: str, ext: str) -> Extracted:
+    fmt = ext.lstrip(".")
+    try:
+        ex = read_text(data, name)  # some ".doc" files are plain text saved with a Word name
+    except ReadError as exc:
+        raise ReadError(f"内容不是 {fmt} 文档（无法识别的文件头），文件可能已损坏") from exc
+    ex.format = f"{fmt}(text)"
+    return ex
 
 
 def extract(data: bytes, name: str, limits: ReadLimits | None = None) -> Extracted:
