@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .base import Extracted, ReadError
 from .safety import library_reason
@@ -75,6 +76,24 @@ def _score(el: object) -> float:
 
 
 def read_html(data: bytes, name: str) -> Extracted:
+    root, encoding = _parse(data)
+    title = _meta_title(root)
+    page_title = (root.findtext(".//title") or "").strip() or None
+    _drop_chrome(root)
+    body = root.find("body")
+    if body is None:
+        body = root
+    lines = _text_lines(_content_block(body))
+    if title and lines and title not in lines[0] and not any(title == ln for ln in lines[:5]):
+        lines.insert(0, title)
+    out = "\n".join(lines)
+    if not out.strip():
+        raise ReadError("HTML 页面中没有正文文字")
+    return Extracted(text=out, format="html", encoding=encoding, hints={"title": title or page_title})
+
+
+def _parse(data: bytes) -> tuple[Any, str]:
+    """The page's element tree and encoding; a page that is empty, cut short or binary is refused first."""
     from lxml import html as lxml_html
 
     text, encoding = _decode_html(data)
@@ -87,16 +106,23 @@ def read_html(data: bytes, name: str) -> Extracted:
         raise ReadError(f"内容不是文本（HTML 中有 {controls} 个控制字符），可能是二进制文件或已损坏")
     text = _CONTROL.sub(" ", text) if controls else text
     try:
-        root = lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(text), encoding
     except Exception as exc:  # lxml raises ParserError/ValueError on junk
         raise ReadError(f"HTML 无法解析：{library_reason(exc)}") from exc
-    title = None
+
+
+def _meta_title(root: Any) -> str | None:
+    """The article's title from a ``<meta>`` tag, where the page has one."""
     for meta_name in ("ArticleTitle", "title", "Title"):
         found = root.xpath(f'//meta[@name="{meta_name}"]/@content')
         if found and str(found[0]).strip():
-            title = str(found[0]).strip()
-            break
-    page_title = (root.findtext(".//title") or "").strip() or None
+            return str(found[0]).strip()
+    return None
+
+
+def _drop_chrome(root: Any) -> None:
+    """Remove scripts, forms and the like, and the navigation, menus and footers around the article (by their
+    id or class) unless they hold much body text themselves."""
     for tag in _DROP_TAGS:
         for el in root.iter(tag):
             el.drop_tree()
@@ -106,21 +132,15 @@ def read_html(data: bytes, name: str) -> Extracted:
         marker = f"{el.get('id', '')} {el.get('class', '')}".strip()
         if marker and _NOISE.search(marker) and _score(el) < 200:
             el.drop_tree()
-    body = root.find("body")
-    if body is None:
-        body = root
-    # The content block: the element with the most Chinese body text that is not mostly links,
-    # preferring the smallest element that still holds ≥ 80 % of the best score.
+
+
+def _content_block(body: Any) -> Any:
+    """The element with the most Chinese body text that is not mostly links, preferring the smallest element
+    that still holds ≥ 80 % of the best score."""
     candidates = [(el, _score(el)) for el in body.iter() if isinstance(el.tag, str) and el.tag in
                   ("div", "td", "article", "section", "body", "main")]
     best_el, best = max(candidates, key=lambda c: c[1], default=(body, 0.0))
     for el, s in candidates:
         if s >= 0.8 * best and len("".join(el.itertext())) < len("".join(best_el.itertext())):
             best_el, best = el, s
-    lines = _text_lines(best_el)
-    if title and lines and title not in lines[0] and not any(title == ln for ln in lines[:5]):
-        lines.insert(0, title)
-    out = "\n".join(lines)
-    if not out.strip():
-        raise ReadError("HTML 页面中没有正文文字")
-    return Extracted(text=out, format="html", encoding=encoding, hints={"title": title or page_title})
+    return best_el
