@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+from typing import Any
 
 from .base import Extracted, ReadError
 from .safety import check_package_xml, check_text_size, library_reason, open_zip
@@ -10,7 +12,6 @@ from .safety import check_package_xml, check_text_size, library_reason, open_zip
 
 def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
     import docx  # python-docx
-    from docx.oxml.ns import qn
 
     zf = open_zip(data, "docx")
     if "EncryptedPackage" in zf.namelist():
@@ -24,32 +25,47 @@ def read_docx(data: bytes, name: str, fmt: str = "docx") -> Extracted:
         raise ReadError(f"docx 文件损坏：{library_reason(exc)}") from exc
 
     lines: list[str] = []
-
-    def para_text(p_el: object) -> str:
-        return "".join(t.text or "" for t in p_el.iter(qn("w:t")))  # type: ignore[attr-defined]
-
-    def walk(parent: object) -> None:
-        for child in parent.iterchildren():  # type: ignore[attr-defined]
-            if child.tag == qn("w:p"):
-                lines.append(para_text(child))
-            elif child.tag == qn("w:tbl"):
-                for row in child.iter(qn("w:tr")):
-                    seen: set[str] = set()
-                    for cell in row.iter(qn("w:tc")):
-                        for p in cell.iter(qn("w:p")):
-                            t = para_text(p)
-                            # merged cells repeat their text; keep one copy per row
-                            if t.strip() and t not in seen:
-                                seen.add(t)
-                                lines.append(t)
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
-                if content is not None:
-                    walk(content)
-
-    walk(document.element.body)
+    _body_lines(document.element.body, lines)
     text = "\n".join(lines)
     check_text_size(text, fmt)
     if not text.strip():
         raise ReadError(f"{fmt} 文件中没有文字")
     return Extracted(text=text, format=fmt, encoding=None)
+
+
+@functools.cache
+def _w(tag: str) -> str:
+    """A WordprocessingML tag's qualified name (python-docx is loaded on first use, not when fairreview is)."""
+    from docx.oxml.ns import qn
+
+    return qn(f"w:{tag}")
+
+
+def _para_text(p_el: Any) -> str:
+    return "".join(t.text or "" for t in p_el.iter(_w("t")))
+
+
+def _body_lines(parent: Any, lines: list[str]) -> None:
+    """Append the text of ``parent``'s paragraphs, tables and content controls to ``lines``, in order."""
+    for child in parent.iterchildren():
+        if child.tag == _w("p"):
+            lines.append(_para_text(child))
+        elif child.tag == _w("tbl"):
+            _table_lines(child, lines)
+        elif child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                _body_lines(content, lines)
+
+
+def _table_lines(table: Any, lines: list[str]) -> None:
+    """One line per non-empty cell paragraph, row by row."""
+    for row in table.iter(_w("tr")):
+        seen: set[str] = set()
+        for cell in row.iter(_w("tc")):
+            for p in cell.iter(_w("p")):
+                t = _para_text(p)
+                # merged cells repeat their text; keep one copy per row
+                if t.strip() and t not in seen:
+                    seen.add(t)
+                    lines.append(t)
