@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+from typing import Any
 
 from .base import Extracted, ReadError
-from .limits import current
-from .xlsx_reader import cell_text
+from .xlsx_reader import SheetText
 
 
 def read_xls(data: bytes, name: str, fmt: str = "xls") -> Extracted:
     import xlrd
 
-    limits = current()
     try:
         # xlrd writes warnings to a log file (stdout by default): keep them out of the scan's output
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
@@ -28,35 +27,15 @@ def read_xls(data: bytes, name: str, fmt: str = "xls") -> Extracted:
         raise ReadError(f"{fmt} 文件不是有效的 Excel 97–2003 工作簿，或已损坏") from exc
     except Exception as exc:  # xlrd raises struct.error, IndexError, AssertionError … on damaged files
         raise ReadError(f"{fmt} 工作簿已损坏（{type(exc).__name__}）") from exc
-    lines: list[str] = []
-    cells = chars = 0
+    text = SheetText(fmt, sheets=book.nsheets)
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            if book.nsheets > 1:
-                lines.append(sheet.name)
+            text.sheet(sheet.name)
             for r in range(sheet.nrows):
                 row = sheet.row(r)
-                cells += len(row)
-                if cells > limits.max_cells:
-                    raise ReadError(f"工作簿单元格过多（超过 {limits.max_cells} 个），已跳过")
-                values = []
-                for cell in row:
-                    value: object = cell.value
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
-                            value = xlrd.xldate_as_datetime(cell.value, book.datemode)
-                    elif cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                        value = None
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                        value = "TRUE" if cell.value else "FALSE"
-                    values.append(cell_text(value))
-                line = "\t".join(v for v in values if v)
-                if line:
-                    lines.append(line)
-                    chars += len(line)
-                    if chars > limits.max_chars:
-                        raise ReadError(f"{fmt} 提取的文字超过 {limits.max_chars} 字，已跳过")
+                text.count_cells(len(row))
+                text.add_row(_row_values(row, book.datemode))
             book.unload_sheet(index)
     except ReadError:
         raise
@@ -64,8 +43,24 @@ def read_xls(data: bytes, name: str, fmt: str = "xls") -> Extracted:
         raise ReadError(f"{fmt} 工作簿已损坏（{type(exc).__name__}）") from exc
     finally:
         book.release_resources()
-    text = "\n".join(lines)
-    if not text.strip():
-        raise ReadError(f"{fmt} 工作簿中没有文字")
-    return Extracted(text=text, format=fmt)
+    return text.extracted()
+
+
+def _row_values(row: list[Any], datemode: int) -> list[object]:
+    """The cells' values as the .xlsx reader sees them: dates as datetimes, booleans as TRUE/FALSE, error and
+    empty cells as nothing."""
+    import xlrd
+
+    values: list[object] = []
+    for cell in row:
+        value: object = cell.value
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
+                value = xlrd.xldate_as_datetime(cell.value, datemode)
+        elif cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            value = None
+        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            value = "TRUE" if cell.value else "FALSE"
+        values.append(value)
+    return values
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 
 from .base import Extracted, ReadError
 from .limits import current
@@ -23,6 +24,44 @@ def cell_text(value: object) -> str:
         text = value.isoformat()
         return text[:-9] if text.endswith("T00:00:00") else text
     return str(value).strip()
+
+
+class SheetText:
+    """A workbook's text as both spreadsheet readers give it, within the read budget: cells and characters are
+    counted row by row, so an oversized workbook is refused part way rather than read whole."""
+
+    def __init__(self, fmt: str, sheets: int):
+        self.fmt = fmt
+        self.limits = current()
+        self.named = sheets > 1  # a sheet's name is a line of its own only where there are several
+        self.lines: list[str] = []
+        self.cell_count = self.char_count = 0
+
+    def sheet(self, title: str) -> None:
+        if self.named:
+            self.lines.append(title)
+
+    def count_cells(self, n: int) -> None:
+        """Count a row's cells (before its values are converted)."""
+        self.cell_count += n
+        if self.cell_count > self.limits.max_cells:
+            raise ReadError(f"工作簿单元格过多（超过 {self.limits.max_cells} 个），已跳过")
+
+    def add_row(self, values: Iterable[object]) -> None:
+        """One line: the row's non-empty cells joined by a tab."""
+        line = "\t".join(v for v in map(cell_text, values) if v)
+        if not line:
+            return
+        self.lines.append(line)
+        self.char_count += len(line)
+        if self.char_count > self.limits.max_chars:
+            raise ReadError(f"{self.fmt} 提取的文字超过 {self.limits.max_chars} 字，已跳过")
+
+    def extracted(self) -> Extracted:
+        text = "\n".join(self.lines)
+        if not text.strip():
+            raise ReadError(f"{self.fmt} 工作簿中没有文字")
+        return Extracted(text=text, format=self.fmt)
 
 
 def read_xlsx(data: bytes, name: str, fmt: str = "xlsx") -> Extracted:
@@ -41,31 +80,17 @@ def read_xlsx(data: bytes, name: str, fmt: str = "xlsx") -> Extracted:
         raise ReadError(f"{fmt} 文件损坏：{library_reason(exc)}") from exc
     except Exception as exc:  # openpyxl surfaces lxml/ElementTree parse errors of broken parts
         raise ReadError(f"{fmt} 文件损坏：{type(exc).__name__}") from exc
-    limits = current()
-    lines: list[str] = []
-    cells = chars = 0
+    text = SheetText(fmt, sheets=len(wb.worksheets))
     try:
         for ws in wb.worksheets:
-            if len(wb.worksheets) > 1:
-                lines.append(ws.title)
+            text.sheet(ws.title)
             for row in ws.iter_rows(values_only=True):
-                cells += len(row)
-                if cells > limits.max_cells:
-                    raise ReadError(f"工作簿单元格过多（超过 {limits.max_cells} 个），已跳过")
-                values = [cell_text(v) for v in row]
-                line = "\t".join(v for v in values if v)
-                if line:
-                    lines.append(line)
-                    chars += len(line)
-                    if chars > limits.max_chars:
-                        raise ReadError(f"{fmt} 提取的文字超过 {limits.max_chars} 字，已跳过")
+                text.count_cells(len(row))
+                text.add_row(row)
     except ReadError:
         raise
     except Exception as exc:  # a broken sheet part surfaces while iterating in read-only mode
         raise ReadError(f"{fmt} 文件损坏：{type(exc).__name__}") from exc
     finally:
         wb.close()
-    text = "\n".join(lines)
-    if not text.strip():
-        raise ReadError(f"{fmt} 工作簿中没有文字")
-    return Extracted(text=text, format=fmt)
+    return text.extracted()
