@@ -222,32 +222,46 @@ def story_text(word: bytes, pieces: list[Piece], start: int, end: int,
     return "".join(parts)
 
 
+class _Fields:
+    """The fields open at a point of the text (they nest): an instruction part is hidden, a result part is
+    text. Marks that close nothing (a separator or end without its begin) are ignored."""
+
+    def __init__(self) -> None:
+        self.open: list[bool] = []  # one per open field: True once its result part has begun
+        self.hidden = 0  # open fields still in their instruction part
+
+    def mark(self, ch: str) -> bool:
+        """Take a field mark into account; False if ``ch`` is not one."""
+        if ch == _FIELD_BEGIN:
+            self.open.append(False)
+            self.hidden += 1
+        elif ch == _FIELD_SEP:
+            if self.open and not self.open[-1]:
+                self.open[-1] = True
+                self.hidden -= 1
+        elif ch == _FIELD_END:
+            if self.open and not self.open.pop():
+                self.hidden -= 1
+        else:
+            return False
+        return True
+
+
 def render(raw: str) -> str:
     """Word's characters → plain text lines (see the module docstring)."""
     out: list[str] = []
-    fields: list[bool] = []  # one per open field: True once its result part has begun
-    hidden = 0  # open fields still in their instruction part
+    fields = _Fields()
     line_has_text = False
     pos = 0
     for m in _SPECIAL.finditer(raw):
-        if hidden == 0 and m.start() > pos:
+        if fields.hidden == 0 and m.start() > pos:
             out.append(raw[pos:m.start()])
             line_has_text = True
         pos = m.end()
         ch = m.group()
-        if ch == _FIELD_BEGIN:
-            fields.append(False)
-            hidden += 1
-        elif ch == _FIELD_SEP:
-            if fields and not fields[-1]:
-                fields[-1] = True
-                hidden -= 1
-        elif ch == _FIELD_END:
-            if fields and not fields.pop():
-                hidden -= 1
-        elif hidden:
+        if fields.mark(ch) or fields.hidden:
             continue
-        elif ch in _NEWLINE or (ch == "\x07" and line_has_text):
+        if ch in _NEWLINE or (ch == "\x07" and line_has_text):
             out.append("\n")
             line_has_text = False
         elif ch == "\t":
@@ -256,7 +270,7 @@ def render(raw: str) -> str:
             out.append("-")
             line_has_text = True
         # anything else (pictures 0x01, anchors 0x08, note marks 0x02, deleted text …) is not text
-    if hidden == 0 and pos < len(raw):
+    if fields.hidden == 0 and pos < len(raw):
         out.append(raw[pos:])
     lines = [ln.rstrip() for ln in "".join(out).split("\n")]
     return "\n".join(lines).strip("\n")
