@@ -13,6 +13,7 @@ from typing import Any
 
 from .base import Extracted, ReadError
 from .limits import current
+from .plausible import PDF_UNMAPPED
 from .safety import check_text_size, library_reason
 from .unwrap import Line, is_page_number, join_wrapped
 
@@ -186,6 +187,6 @@ def _check_text_layer(pages: list[list[Line]]) -> None:
     if visible == 0:
         raise ReadError("无文字层（扫描件），需先 OCR")
     if len(_UNMAPPED.findall(body)) > _UNMAPPED_SHARE * visible:
-        raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
+        raise ReadError(PDF_UNMAPPED)
     if visible < max(20, 5 * len(pages)):
         raise ReadError(f"PDF 文字过少（{len(pages)} 页只有 {visible} 个字符），可能是扫描件或文件已损坏，需先 OCR 或换用完整文件")

@@ -30,6 +30,8 @@ MIN_COMMON_SHARE = 0.8
 MAX_BAD_SHARE = 0.02
 SHORT_CHARS = 20
 _SAMPLE = 200_000  # shares are measured on the first characters of long texts
+#: what a PDF whose text fails the gate is told (the PDF reader's own check says the same)
+PDF_UNMAPPED = "PDF 文字无法识别（可能为扫描件或字体未嵌入映射）"
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -121,24 +123,24 @@ def check(ex: Extracted) -> None:
     if body == 0:
         raise ReadError("文件没有文字内容")
     if bad > MAX_BAD_SHARE * body:
-        if pdf:
-            raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
-        raise ReadError(f"内容不是文本（{bad}/{body} 个控制或无法解码的字符），可能是二进制文件或已损坏")
+        raise _garbled(pdf, f"内容不是文本（{bad}/{body} 个控制或无法解码的字符），可能是二进制文件或已损坏")
     cjk = _count(_CJK_RUN, sample)
     if cjk < MIN_CJK:
         raise ReadError(f"内容过少或无中文正文（只有 {cjk} 个汉字）")
     if cjk < MIN_CJK_SHARE * body:
-        if pdf:
-            raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
-        raise ReadError(f"无中文正文（汉字只占可见字符的 {100 * cjk / body:.0f}%）")
+        raise _garbled(pdf, f"无中文正文（汉字只占可见字符的 {100 * cjk / body:.0f}%）")
     share = _count(_common_run(), sample) / cjk  # the common ideographs are CJK ones
     if share < MIN_COMMON_SHARE:
-        if pdf:
-            raise ReadError("PDF 文字无法识别（可能为扫描件或字体未嵌入映射）")
-        raise ReadError(f"文字疑似乱码（常用汉字只占 {100 * share:.0f}%），可能是编码错误或文件已损坏")
+        raise _garbled(pdf, f"文字疑似乱码（常用汉字只占 {100 * share:.0f}%），可能是编码错误或文件已损坏")
     visible = body if len(text) <= _SAMPLE else visible_chars(text)
     if visible < SHORT_CHARS:
         ex.hints["too_short"] = f"内容过少（只有 {visible} 个字），不足以作出保留结论，请人工核对"
+
+
+def _garbled(pdf: bool, reason: str) -> ReadError:
+    """Text that is binary, not Chinese or mojibake; from a PDF that means glyphs mapped to no (or the wrong)
+    characters, which the PDF message names."""
+    return ReadError(PDF_UNMAPPED if pdf else reason)
 
 
 def check_text(text: str) -> None:
