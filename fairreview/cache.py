@@ -198,6 +198,11 @@ def _canon(value: Any) -> Any:
         return [_canon(v) for v in value]
     if isinstance(value, set | frozenset):
         return sorted(_canon(v) for v in value)
+    return _canon_scalar(value)
+
+
+def _canon_scalar(value: Any) -> Any:
+    """JSON's own scalars as they are; anything else by its ``repr``."""
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return repr(value)
@@ -289,36 +294,46 @@ def from_data(tp: Any, data: Any) -> Any:
     shape raises :class:`ShapeError`. Builds only dataclasses, tuples, lists, strings, numbers and regexes."""
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
-        args = typing.get_args(tp)
-        if data is None and type(None) in args:
-            return None
-        others = [a for a in args if a is not type(None)]
-        if len(others) != 1:
-            raise ShapeError(f"不支持的类型 {tp}")
-        return from_data(others[0], data)
+        return _from_optional(tp, data)
     if tp is re.Pattern or origin is re.Pattern:
-        if not (isinstance(data, dict) and set(data) == {"pattern", "flags"}
-                and isinstance(data["pattern"], str) and type(data["flags"]) is int):
-            raise ShapeError("正则表达式应为 {pattern, flags}")
-        try:
-            return re.compile(data["pattern"], data["flags"])
-        except (re.error, ValueError, TypeError, OverflowError) as exc:
-            raise ShapeError(f"正则表达式无效：{exc}") from exc
+        return _from_pattern(data)
     if origin in (tuple, list, frozenset, dict):
         return _from_container(tp, origin, typing.get_args(tp), data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        names = [f.name for f in dataclasses.fields(tp)]
-        if not isinstance(data, dict) or set(data) != set(names):
-            raise ShapeError(f"{tp.__name__} 的字段不符")
-        hints = _hints(tp)
-        return tp(**{n: from_data(hints[n], data[n]) for n in names})
-    if tp is bool and type(data) is bool:
-        return data
-    if tp is int and type(data) is int:
-        return data
-    if tp is str and type(data) is str:
+        return _from_dataclass(tp, data)
+    # exactly these types: JSON tells a bool from an int, and so does the check
+    if type(data) is tp and tp in (bool, int, str):
         return data
     raise ShapeError(f"应为 {getattr(tp, '__name__', tp)}，而不是 {type(data).__name__}")
+
+
+def _from_optional(tp: Any, data: Any) -> Any:
+    """``X | None``: the only union a stored type may have."""
+    args = typing.get_args(tp)
+    if data is None and type(None) in args:
+        return None
+    others = [a for a in args if a is not type(None)]
+    if len(others) != 1:
+        raise ShapeError(f"不支持的类型 {tp}")
+    return from_data(others[0], data)
+
+
+def _from_pattern(data: Any) -> re.Pattern[str]:
+    if not (isinstance(data, dict) and set(data) == {"pattern", "flags"}
+            and isinstance(data["pattern"], str) and type(data["flags"]) is int):
+        raise ShapeError("正则表达式应为 {pattern, flags}")
+    try:
+        return re.compile(data["pattern"], data["flags"])
+    except (re.error, ValueError, TypeError, OverflowError) as exc:
+        raise ShapeError(f"正则表达式无效：{exc}") from exc
+
+
+def _from_dataclass(tp: type, data: Any) -> Any:
+    names = [f.name for f in dataclasses.fields(tp)]
+    if not isinstance(data, dict) or set(data) != set(names):
+        raise ShapeError(f"{tp.__name__} 的字段不符")
+    hints = _hints(tp)
+    return tp(**{n: from_data(hints[n], data[n]) for n in names})
 
 
 def _from_container(tp: Any, origin: Any, args: tuple[Any, ...], data: Any) -> Any:
