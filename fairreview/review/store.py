@@ -213,6 +213,24 @@ def _damaged(path: Path, detail: str) -> StoreError:
 
 def inspect_database(path: Path) -> None:
     """Raise :class:`StoreError` unless ``path`` is a sound fairreview database. Reads only."""
+    header_id = _header_id(path)
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise StoreError(f"无法读取复核数据库 {path}（{sqlite_detail(str(exc))}）") from exc
+    try:
+        schema = _read_schema(conn, path, header_id)
+        if schema is None:
+            return
+        app_id, version, tables = schema
+        _check_ours(path, app_id, version, tables)
+        _check_sound(conn, path, version, tables)
+    finally:
+        conn.close()
+
+
+def _header_id(path: Path) -> int:
+    """The application id in the SQLite header, after the checks the raw bytes allow (before SQLite opens it)."""
     if path.is_dir():
         raise _not_ours(path, "这是一个文件夹")
     try:
@@ -227,47 +245,53 @@ def inspect_database(path: Path) -> None:
         if header.strip(b"\x00") == b"":
             raise _damaged(path, "文件头全为零")
         raise _not_ours(path, "不是 SQLite 数据库文件")
-    header_id = int.from_bytes(header[68:72], "big", signed=True)
+    return int.from_bytes(header[68:72], "big", signed=True)
+
+
+def _read_schema(conn: sqlite3.Connection, path: Path, header_id: int) -> tuple[int, int, set[str]] | None:
+    """(application id, schema version, table names), or None for one of ours that needs a rollback first."""
     try:
-        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
-    except sqlite3.Error as exc:
-        raise StoreError(f"无法读取复核数据库 {path}（{sqlite_detail(str(exc))}）") from exc
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.OperationalError as exc:
+        if header_id == APPLICATION_ID and "readonly" in str(exc):
+            # a transaction was cut off (kill -9, power loss): SQLite rolls it back on the read-write open
+            return None
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreError(f"复核数据库 {path} 正被其他程序占用，请稍后再试") from exc
+        raise _unreadable(path, header_id, exc) from exc
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(path, header_id, exc) from exc
+    return app_id, version, tables
+
+
+def _check_ours(path: Path, app_id: int, version: int, tables: set[str]) -> None:
+    """Ours by the application id, or by the tables of a database made before the id was set."""
+    if app_id not in (0, APPLICATION_ID):
+        raise _not_ours(path, f"属于其他应用程序，application_id = {app_id:#x}")
+    ours = app_id == APPLICATION_ID or (version >= 1 and TABLES[1] <= tables)
+    if not ours:
+        shown = "、".join(sorted(tables)[:6]) + ("等" if len(tables) > 6 else "")
+        raise _not_ours(path, f"其中的表为：{shown}" if tables else "没有任何数据表")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"复核数据库 {path} 的结构版本为 {version}，"
+            f"比本程序支持的 {SCHEMA_VERSION} 新，请升级 fairreview"
+        )
+
+
+def _check_sound(conn: sqlite3.Connection, path: Path, version: int, tables: set[str]) -> None:
+    """Every table of its version there, and SQLite's quick check passed."""
+    missing = required_tables(version) - tables
+    if missing:
+        raise _damaged(path, f"缺少数据表 {'、'.join(sorted(missing))}")
     try:
-        try:
-            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.OperationalError as exc:
-            if header_id == APPLICATION_ID and "readonly" in str(exc):
-                # a transaction was cut off (kill -9, power loss): SQLite rolls it back on the read-write open
-                return
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"复核数据库 {path} 正被其他程序占用，请稍后再试") from exc
-            raise _unreadable(path, header_id, exc) from exc
-        except sqlite3.DatabaseError as exc:
-            raise _unreadable(path, header_id, exc) from exc
-        if app_id not in (0, APPLICATION_ID):
-            raise _not_ours(path, f"属于其他应用程序，application_id = {app_id:#x}")
-        ours = app_id == APPLICATION_ID or (version >= 1 and TABLES[1] <= tables)
-        if not ours:
-            shown = "、".join(sorted(tables)[:6]) + ("等" if len(tables) > 6 else "")
-            raise _not_ours(path, f"其中的表为：{shown}" if tables else "没有任何数据表")
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"复核数据库 {path} 的结构版本为 {version}，"
-                f"比本程序支持的 {SCHEMA_VERSION} 新，请升级 fairreview"
-            )
-        missing = required_tables(version) - tables
-        if missing:
-            raise _damaged(path, f"缺少数据表 {'、'.join(sorted(missing))}")
-        try:
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-        except sqlite3.DatabaseError as exc:
-            raise _damaged(path, sqlite_detail(str(exc))) from exc
-        if problems != ["ok"]:
-            raise _damaged(path, "完整性检查未通过；" + sqlite_detail(problems[0]))
-    finally:
-        conn.close()
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, sqlite_detail(str(exc))) from exc
+    if problems != ["ok"]:
+        raise _damaged(path, "完整性检查未通过；" + sqlite_detail(problems[0]))
 
 
 def _unreadable(path: Path, header_id: int, exc: Exception) -> StoreError:
