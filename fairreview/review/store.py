@@ -230,7 +230,7 @@ def inspect_database(path: Path) -> None:
 
 
 def _header_id(path: Path) -> int:
-    """The application id in the SQLite header, after the checks the raw bytes allow (before SQLite opens it)."""
+    """The application id in the SQLite header, once its raw bytes pass (checked before SQLite opens it)."""
     if path.is_dir():
         raise _not_ours(path, "这是一个文件夹")
     try:
@@ -453,6 +453,56 @@ class BaselineEntry:
     path: str | None = None
 
 
+@dataclass
+class _Compared:
+    """A document being resolved against every known version: the best text similarity to each known
+    document, and which known documents have a sketch, a title, and the same title as it."""
+
+    best: dict[int, float]
+    sketched: set[int]
+    same_title: set[int]
+    titled: set[int]
+
+    @classmethod
+    def of(cls, ident: DocIdentity, versions: Iterable[tuple[int, str | None, list[int]]]) -> _Compared:
+        known = cls({}, set(), set(), set())
+        for doc_id, key, stored in versions:
+            if key:
+                known.titled.add(doc_id)
+                if ident.title_key and key == ident.title_key:
+                    known.same_title.add(doc_id)
+            if stored:
+                known.sketched.add(doc_id)
+                if ident.sketch:
+                    known.best[doc_id] = max(known.best.get(doc_id, 0.0), similarity(ident.sketch, stored))
+        return known
+
+    def by_same_title(self, ident: DocIdentity) -> int | None:
+        """A known document of the same title, unless their texts show only a generic title is shared."""
+        if not self.same_title:
+            return None
+        if len(self.same_title) == 1:
+            (doc_id,) = self.same_title
+            # no text on one side: trust the title (and 文号); else guard against a shared generic title
+            no_text = not ident.sketch or doc_id not in self.sketched
+            if no_text or self.best[doc_id] >= SAME_TITLE_MIN_SIMILARITY:
+                return doc_id
+        ranked = sorted(self.same_title, key=lambda d: self.best.get(d, 0.0), reverse=True)
+        if self.best.get(ranked[0], 0.0) >= SAME_TITLE_MIN_SIMILARITY:
+            return ranked[0]
+        return None
+
+    def by_text(self, ident: DocIdentity) -> int | None:
+        """The most similar known text; a higher bar when both have a title (and the title did not decide)."""
+        candidates = []
+        for doc_id, sim in self.best.items():
+            other_title = bool(ident.title_key) and doc_id in self.titled
+            need = OTHER_TITLE_MIN_SIMILARITY if other_title else NO_TITLE_MIN_SIMILARITY
+            if sim >= need:
+                candidates.append((sim, doc_id))
+        return max(candidates)[1] if candidates else None
+
+
 class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
@@ -588,35 +638,9 @@ class Store:
         by_sha = self.document_by_sha(ident.sha256)
         if by_sha is not None:
             return by_sha
-        best: dict[int, float] = {}
-        sketched: set[int] = set()
-        same_title: set[int] = set()
-        titled: set[int] = set()
-        for doc_id, key, stored in self._versions():
-            if key:
-                titled.add(doc_id)
-                if ident.title_key and key == ident.title_key:
-                    same_title.add(doc_id)
-            if stored:
-                sketched.add(doc_id)
-                if ident.sketch:
-                    best[doc_id] = max(best.get(doc_id, 0.0), similarity(ident.sketch, stored))
-        if same_title:
-            if len(same_title) == 1:
-                (doc_id,) = same_title
-                # no text on one side: trust the title (and 文号); else guard against a shared generic title
-                if not ident.sketch or doc_id not in sketched or best[doc_id] >= SAME_TITLE_MIN_SIMILARITY:
-                    return doc_id
-            ranked = sorted(same_title, key=lambda d: best.get(d, 0.0), reverse=True)
-            if best.get(ranked[0], 0.0) >= SAME_TITLE_MIN_SIMILARITY:
-                return ranked[0]
-        candidates = []
-        for doc_id, sim in best.items():
-            other_title = bool(ident.title_key) and doc_id in titled
-            need = OTHER_TITLE_MIN_SIMILARITY if other_title else NO_TITLE_MIN_SIMILARITY
-            if sim >= need:
-                candidates.append((sim, doc_id))
-        return max(candidates)[1] if candidates else None
+        known = _Compared.of(ident, self._versions())
+        by_title = known.by_same_title(ident)
+        return by_title if by_title is not None else known.by_text(ident)
 
     def _versions(self) -> list[tuple[int, str | None, list[int]]]:
         """(document, title key, sketch) of every known version, parsed once per connection and kept fresh."""
