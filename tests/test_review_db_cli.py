@@ -16,7 +16,7 @@ import pytest
 
 from fairreview.escapes import from_sheet_cell
 from fairreview.review.ledger import DOC_HEADERS
-from fairreview.review.store import Store
+from fairreview.review.store import Store, Where
 
 DIRTY = (
     "某县关于扶持本地物流企业发展的若干规定\n\n第一条 为促进本县物流业发展，制定本规定。\n"
@@ -59,7 +59,8 @@ def good_db(path: Path) -> Path:
 
         doc = store.register(identity("a" * 64, "某县通知", None, DIRTY), path="/docs/a.txt")
         for i in range(30):
-            store.decide(doc, "ME301", f"fp{i}", "confirmed", "张三", sentence="第二条 " + "快递业务统一交由" * 20)
+            store.decide(doc, "ME301", f"fp{i}", "confirmed", "张三",
+                         where=Where(sentence="第二条 " + "快递业务统一交由" * 20))
         store.decide(doc, "ME301", "fp0", "dismissed", "李四", reason="引用上位法")
         store.conclude(doc, "repeal", "整体违法", "李四")
     return path

@@ -22,7 +22,7 @@ import pytest
 
 from fairreview.review import store as store_module
 from fairreview.review.fingerprint import identity
-from fairreview.review.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from fairreview.review.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, Where
 
 TEXT = "某县关于加强农贸市场管理的通知\n一、各农贸市场应当建立进货查验制度。\n二、市场开办者落实食品安全责任。\n"
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def filled(path: Path, decisions: int = 40) -> Path:
         doc = register(store)
         for i in range(decisions):
             store.decide(doc, "ME301", f"fp{i}", "dismissed", "张三", reason="引用上位法原文" * 20,
-                         sentence="第二条 " + "全县机关事业单位的快递业务统一交由县邮政快递服务公司承办。" * 5)
+                         where=Where(sentence="第二条 " + "全县机关事业单位的快递业务统一交由县邮政快递服务公司承办。" * 5))
     return path
 
 

@@ -396,6 +396,16 @@ def _reviewer(name: str) -> str:
 Key = tuple[str, str]  # (rule code, sentence fingerprint)
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a decided finding stood (clause, sentence, file): kept with the decision for the ledger and the
+    history, never part of its key."""
+
+    location: str | None = None
+    sentence: str | None = None
+    path: str | None = None
+
+
 @dataclass
 class Decision:
     id: int
@@ -690,11 +700,10 @@ class Store:
         sentence_fp: str,
         kind: str,
         reviewer: str,
+        *,
         reason: str | None = None,
         deadline: str | None = None,
-        location: str | None = None,
-        sentence: str | None = None,
-        path: str | None = None,
+        where: Where | None = None,
     ) -> Decision:
         if kind not in KINDS:
             raise ValueError(f"unknown decision kind {kind!r}")
@@ -705,6 +714,7 @@ class Store:
             if not deadline:
                 raise ValueError("适用例外须写明实施期限")
             dt.date.fromisoformat(deadline)
+        where = where if where is not None else Where()
         previous = self.latest(document_id, rule, sentence_fp)
         new_id = self._write(
             "INSERT INTO decisions (document_id, rule, sentence_fp, kind, reason, deadline, reviewer,"
@@ -720,9 +730,9 @@ class Store:
                 reviewer,
                 now(),
                 previous.id if previous else None,
-                location,
-                sentence,
-                path,
+                where.location,
+                where.sentence,
+                where.path,
             ),
         )
         return self._decision(self.conn.execute("SELECT * FROM decisions WHERE id = ?", (new_id,)).fetchone())
@@ -792,6 +802,7 @@ class Store:
         conclusion: str,
         reason: str,
         reviewer: str,
+        *,
         recommended: str | None = None,
         known_findings: Iterable[Key] = (),
         path: str | None = None,

@@ -31,7 +31,7 @@ from .apply import apply_document, register_document, resolve_document
 from .fingerprint import sentence_fingerprint
 from .source import TextSource, read_document_text
 from .status import counts, parse_conclusion, status
-from .store import Store
+from .store import Store, Where
 
 CONCLUSION_KEYS = {"1": "retain", "2": "amend", "3": "repeal", "4": "expired"}
 EXIT_INTERRUPTED = 130  # Ctrl-C, as for every command
@@ -255,9 +255,7 @@ class Session:
             self.reviewer,
             reason=reason,
             deadline=deadline,
-            location=f.location,
-            sentence=f.text,
-            path=os.path.abspath(doc.path),
+            where=Where(f.location, f.text, os.path.abspath(doc.path)),
         )
         self.tally[kind] = self.tally.get(kind, 0) + 1
         self.say(self.style(f"  已记录：{KIND_ZH[kind]}", fg="green"))
