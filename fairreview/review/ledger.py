@@ -269,76 +269,110 @@ def row_height(values: list[str], widths: list[int]) -> float:
 
 def _write_xlsx(rows: LedgerRows, out: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = Workbook()
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_font = Font(name=FONT_NAME, bold=True, size=FONT_SIZE)
-    body_font = Font(name=FONT_NAME, size=FONT_SIZE)
-    head_fill = PatternFill("solid", fgColor="DDE5F0")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centred = Alignment(wrap_text=True, vertical="top", horizontal="center")
-
-    def page(ws: Any, title: str, header_row: int) -> None:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-        ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        ws.print_options.horizontalCentered = True
-        ws.oddHeader.center.text = f"公平竞争审查台账 · {title}"
-        ws.oddHeader.center.size = 9
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.center.size = 9
-
-    def sheet(ws: Any, headers: list[str], body: list[list[str]], first_row: int, widths: dict[str, int]) -> None:
-        for c, h in enumerate(headers, 1):
-            cell = ws.cell(row=first_row, column=c, value=h)
-            cell.font, cell.fill, cell.border = head_font, head_fill, border
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(body, first_row + 1):
-            for c, value in enumerate(row, 1):
-                cell = ws.cell(row=r, column=c)
-                if c == 1:
-                    cell.value = int(value)
-                else:
-                    text_cell(cell, value)
-                cell.font, cell.border = body_font, border
-                cell.alignment = centred if c == 1 or len(value) <= 4 else wrap
-        sizes = column_widths(headers, body, widths)
-        for c, w in enumerate(sizes, 1):
-            ws.column_dimensions[get_column_letter(c)].width = w
-        ws.row_dimensions[first_row].height = row_height(headers, sizes)
-        for r, row in enumerate(body, first_row + 1):
-            ws.row_dimensions[r].height = row_height([escape_text(v) for v in row], sizes)
-        ws.freeze_panes = ws.cell(row=first_row + 1, column=3)
-        last = get_column_letter(len(headers))
-        ws.auto_filter.ref = f"A{first_row}:{last}{first_row + max(len(body), 1)}"
-
+    styles = _Styles.make()
     ws1 = wb.active
     ws1.title = "文件台账"
-    head = ws1.cell(row=1, column=1)
-    text_cell(head, rows.summary)
-    head.font = Font(name=FONT_NAME, bold=True, size=12)
-    head.alignment = Alignment(vertical="center", wrap_text=True)
-    ws1.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DOC_HEADERS))
-    # the summary line spans the table: as many lines as it needs at 12 pt across the columns' width
-    across = sum(column_widths(DOC_HEADERS, rows.documents, DOC_WIDTHS))
-    ws1.row_dimensions[1].height = 18 * max(1, math.ceil(width(rows.summary) * 1.2 / across)) + 6
-    sheet(ws1, DOC_HEADERS, rows.documents, first_row=2, widths=DOC_WIDTHS)
-    page(ws1, "文件台账", header_row=2)
+    _summary_row(ws1, rows)
+    _sheet(ws1, styles, DOC_HEADERS, rows.documents, first_row=2, widths=DOC_WIDTHS)
+    _page(ws1, "文件台账", header_row=2)
     ws2 = wb.create_sheet("问题条款")
-    sheet(ws2, FINDING_HEADERS, rows.findings, first_row=1, widths=FINDING_WIDTHS)
-    page(ws2, "问题条款", header_row=1)
+    _sheet(ws2, styles, FINDING_HEADERS, rows.findings, first_row=1, widths=FINDING_WIDTHS)
+    _page(ws2, "问题条款", header_row=1)
     out.parent.mkdir(parents=True, exist_ok=True)
     data = io.BytesIO()  # built in memory (a ledger is a few MB at most), so only our own write touches the disk
     wb.save(data)
     with atomic_open(out, "wb") as fh:
         fh.write(data.getbuffer())
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """The ledger's cell styles; openpyxl objects, so made when a ledger is written (openpyxl loads then)."""
+
+    border: Any
+    head_font: Any
+    body_font: Any
+    head_fill: Any
+    wrap: Any
+    centred: Any
+
+    @classmethod
+    def make(cls) -> _Styles:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="999999")
+        return cls(
+            border=Border(left=thin, right=thin, top=thin, bottom=thin),
+            head_font=Font(name=FONT_NAME, bold=True, size=FONT_SIZE),
+            body_font=Font(name=FONT_NAME, size=FONT_SIZE),
+            head_fill=PatternFill("solid", fgColor="DDE5F0"),
+            wrap=Alignment(wrap_text=True, vertical="top"),
+            centred=Alignment(wrap_text=True, vertical="top", horizontal="center"),
+        )
+
+
+def _summary_row(ws: Any, rows: LedgerRows) -> None:
+    """The run's summary line above the document sheet's header, across all its columns."""
+    from openpyxl.styles import Alignment, Font
+
+    head = ws.cell(row=1, column=1)
+    text_cell(head, rows.summary)
+    head.font = Font(name=FONT_NAME, bold=True, size=12)
+    head.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(DOC_HEADERS))
+    # the summary line spans the table: as many lines as it needs at 12 pt across the columns' width
+    across = sum(column_widths(DOC_HEADERS, rows.documents, DOC_WIDTHS))
+    ws.row_dimensions[1].height = 18 * max(1, math.ceil(width(rows.summary) * 1.2 / across)) + 6
+
+
+def _sheet(
+    ws: Any, styles: _Styles, headers: list[str], body: list[list[str]], first_row: int, widths: dict[str, int]
+) -> None:
+    """A table: header row, body cells, column widths and row heights, frozen panes and a filter."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for c, h in enumerate(headers, 1):
+        cell = ws.cell(row=first_row, column=c, value=h)
+        cell.font, cell.fill, cell.border = styles.head_font, styles.head_fill, styles.border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r, row in enumerate(body, first_row + 1):
+        for c, value in enumerate(row, 1):
+            cell = ws.cell(row=r, column=c)
+            if c == 1:
+                cell.value = int(value)
+            else:
+                text_cell(cell, value)
+            cell.font, cell.border = styles.body_font, styles.border
+            cell.alignment = styles.centred if c == 1 or len(value) <= 4 else styles.wrap
+    sizes = column_widths(headers, body, widths)
+    for c, w in enumerate(sizes, 1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.row_dimensions[first_row].height = row_height(headers, sizes)
+    for r, row in enumerate(body, first_row + 1):
+        ws.row_dimensions[r].height = row_height([escape_text(v) for v in row], sizes)
+    ws.freeze_panes = ws.cell(row=first_row + 1, column=3)
+    last = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{first_row}:{last}{first_row + max(len(body), 1)}"
+
+
+def _page(ws: Any, title: str, header_row: int) -> None:
+    """Printing: A4 landscape, one page wide, the header row on every page, title and page numbers."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.center.text = f"公平竞争审查台账 · {title}"
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
