@@ -64,85 +64,114 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def parse(text: str, title_hint: str | None = None) -> Structure:
     lines = _lines(text)
-    title_span: tuple[int, int] | None = None
-    title: str | None = None
-    title_lines = range(0)
-    found = find_title(lines)
-    if found:
-        i, j = found
-        title_span = (lines[i][0], lines[j - 1][1])
-        title = "".join(t for _, _, t in lines[i:j])
-        title_lines = range(i, j)
-    elif title_hint:
-        title = title_hint.strip() or None
-
+    title, title_span, title_lines = _title(lines, title_hint)
     markers = [find_marker(t) for _, _, t in lines]
-    legal = any(m is not None and m.kind == "article" for m in markers)
-    # the units a location leaves out: articles are numbered through chapters (and through 附则)
-    hidden = ("part", "chapter", "section", "annex") if legal else ("part", "chapter", "section")
-    stack: list[tuple[Marker, str, int]] = []
-    paragraph = 0  # 款 counter inside the current article
-    body_para = 0
-    clauses: list[Clause] = []
-    # article location -> number of paragraphs, to decide whether "第N款" is shown
-    para_counts: dict[int, int] = {}
-    clause_article: list[int | None] = []
-    clause_para: list[int] = []
-    article_idx = -1
-
+    tree = _Tree(legal=any(m is not None and m.kind == "article" for m in markers))
     if title_span:
-        clauses.append(Clause(title_span[0], title_span[1], "标题", heading="", level="title"))
-        clause_article.append(None)
-        clause_para.append(0)
-
+        tree.add(Clause(title_span[0], title_span[1], "标题", heading="", level="title"), None, 0)
     for ln, (start, end, _line) in enumerate(lines):
         if ln in title_lines:
             continue
         if title_lines and ln < title_lines.start:
             # lines above the title (issuer, 文号) are kept as front matter
-            clauses.append(Clause(start, end, "文头", level="front"))
-            clause_article.append(None)
-            clause_para.append(0)
+            tree.add(Clause(start, end, "文头", level="front"), None, 0)
             continue
-        marker = markers[ln]
+        tree.line(start, end, markers[ln])
+    tree.number_paragraphs()
+    return Structure(title=title, title_span=title_span, clauses=tree.clauses,
+                     sentences=_clause_sentences(text, tree.clauses))
+
+
+def _title(
+    lines: list[tuple[int, int, str]], title_hint: str | None
+) -> tuple[str | None, tuple[int, int] | None, range]:
+    """The title, its span and the lines it takes; a title found in the text wins over the hint (no span)."""
+    found = find_title(lines)
+    if found:
+        i, j = found
+        return "".join(t for _, _, t in lines[i:j]), (lines[i][0], lines[j - 1][1]), range(i, j)
+    return (title_hint.strip() or None) if title_hint else None, None, range(0)
+
+
+class _Tree:
+    """The clause tree built a line at a time: the open markers (a stack, innermost last) and the counters
+    the locations need (款 inside an article, body paragraphs outside any marker)."""
+
+    def __init__(self, legal: bool):
+        self.legal = legal  # the document has articles (第N条): plain lines inside one are its paragraphs
+        # the units a location leaves out: articles are numbered through chapters (and through 附则)
+        self.hidden = ("part", "chapter", "section", "annex") if legal else ("part", "chapter", "section")
+        self.stack: list[tuple[Marker, str, int]] = []  # (marker, its display form, the clause it opened)
+        self.paragraph = 0  # 款 counter inside the current article
+        self.body_para = 0
+        self.article_idx = -1
+        self.clauses: list[Clause] = []
+        # per clause: its article (index) and paragraph, to decide afterwards whether "第N款" is shown
+        self.clause_article: list[int | None] = []
+        self.clause_para: list[int] = []
+        self.para_counts: dict[int, int] = {}  # article -> number of paragraphs
+
+    def add(self, clause: Clause, article: int | None, para: int) -> None:
+        self.clauses.append(clause)
+        self.clause_article.append(article)
+        self.clause_para.append(para)
+
+    def line(self, start: int, end: int, marker: Marker | None) -> None:
+        """A line of the body: it opens a marker's clause or continues the clause around it."""
         if marker is not None:
-            while stack and stack[-1][0].rank >= marker.rank:
-                stack.pop()
-            parent = stack[-1][2] if stack else None
-            stack.append((marker, display(marker, legal), len(clauses)))
-            if marker.kind == "article":
-                article_idx += 1
-                paragraph = 1
-                para_counts[article_idx] = 1
+            parent = self._open(marker)
             level = marker.kind
         else:
-            if legal and stack and any(m[0].kind == "article" for m in stack):
-                # a plain line inside an article opens a new paragraph (款) and closes its items
-                while stack and stack[-1][0].kind != "article":
-                    stack.pop()
-                paragraph += 1
-                para_counts[article_idx] = paragraph
-            elif not stack:
-                body_para += 1
-            parent = stack[-1][2] if stack else None
+            parent = self._plain()
             level = "body"
-        loc = "".join(d for m, d, _ in stack if m.kind not in hidden)
-        if not loc:
-            chapter = "".join(d for _, d, _ in stack)
-            loc = chapter or f"正文第{_cn_number(body_para)}段"
-        clauses.append(Clause(start, end, loc, heading=marker.text if marker else "", level=level, parent=parent))
-        in_article = any(m[0].kind == "article" for m in stack)
-        clause_article.append(article_idx if in_article else None)
-        clause_para.append(paragraph if in_article else 0)
+        clause = Clause(start, end, self._location(), heading=marker.text if marker else "", level=level,
+                        parent=parent)
+        in_article = any(m[0].kind == "article" for m in self.stack)
+        self.add(clause, self.article_idx if in_article else None, self.paragraph if in_article else 0)
 
-    # Show 第N款 only where an article has more than one paragraph.
-    for idx, clause in enumerate(clauses):
-        art = clause_article[idx]
-        if art is not None and para_counts.get(art, 1) > 1:
-            m = _ARTICLE_LOCATION.match(clause.location)
-            if m:
-                clause.location = f"{m.group(1)}第{_cn_number(clause_para[idx])}款{m.group(2)}"
+    def _open(self, marker: Marker) -> int | None:
+        """Close the markers of the same or a lower rank and open this one; the enclosing clause."""
+        while self.stack and self.stack[-1][0].rank >= marker.rank:
+            self.stack.pop()
+        parent = self.stack[-1][2] if self.stack else None
+        self.stack.append((marker, display(marker, self.legal), len(self.clauses)))
+        if marker.kind == "article":
+            self.article_idx += 1
+            self.paragraph = 1
+            self.para_counts[self.article_idx] = 1
+        return parent
 
+    def _plain(self) -> int | None:
+        """A line without a marker; the enclosing clause."""
+        if self.legal and self.stack and any(m[0].kind == "article" for m in self.stack):
+            # a plain line inside an article opens a new paragraph (款) and closes its items
+            while self.stack and self.stack[-1][0].kind != "article":
+                self.stack.pop()
+            self.paragraph += 1
+            self.para_counts[self.article_idx] = self.paragraph
+        elif not self.stack:
+            self.body_para += 1
+        return self.stack[-1][2] if self.stack else None
+
+    def _location(self) -> str:
+        """The open markers less the units a location leaves out; else all of them, else the body paragraph."""
+        loc = "".join(d for m, d, _ in self.stack if m.kind not in self.hidden)
+        if loc:
+            return loc
+        chapter = "".join(d for _, d, _ in self.stack)
+        return chapter or f"正文第{_cn_number(self.body_para)}段"
+
+    def number_paragraphs(self) -> None:
+        """Show 第N款 only where an article has more than one paragraph."""
+        for idx, clause in enumerate(self.clauses):
+            art = self.clause_article[idx]
+            if art is not None and self.para_counts.get(art, 1) > 1:
+                m = _ARTICLE_LOCATION.match(clause.location)
+                if m:
+                    clause.location = f"{m.group(1)}第{_cn_number(self.clause_para[idx])}款{m.group(2)}"
+
+
+def _clause_sentences(text: str, clauses: list[Clause]) -> list[Sentence]:
     sentences: list[Sentence] = []
     for idx, clause in enumerate(clauses):
         if clause.level == "title":  # a wrapped title is one sentence
@@ -150,4 +179,4 @@ def parse(text: str, title_hint: str | None = None) -> Structure:
             continue
         for a, b in _sentences(text, clause.start, clause.end):
             sentences.append(Sentence(a, b, clause.location, idx, is_title=clause.level == "title"))
-    return Structure(title=title, title_span=title_span, clauses=clauses, sentences=sentences)
+    return sentences
