@@ -236,50 +236,79 @@ def _relative(sent: str) -> re.Match[str] | None:
 
 
 def find_dates_in_force(text: str, title: str | None, issued: dt.date | None) -> InForce:
-    """施行日期, 有效期截止日 (or the period whose start is unknown) from sentences about this document."""
-    effective: dt.date | None = None
-    expires: dt.date | None = None
-    period: str | None = None
-    for sent in _sentences(_BROKEN_PERIOD.sub(r"\1", text)):
-        if not _MAY_DATE.search(sent):  # no word that any step below reads: the sentence changes nothing
+    """施行日期, 有效期截止日 (or the period whose start is unknown) from sentences about this document; the
+    first sentence that gives one wins."""
+    force = InForce()
+    for raw in _sentences(_BROKEN_PERIOD.sub(r"\1", text)):
+        sent = _dating_sentence(raw, title)
+        if sent is None:
             continue
-        sent = _LEAD_MARKER.sub("", sent.strip())  # "第三十条 本办法…": the article's own number is no scope
-        if not _about_self(sent, title) and not _IN_FORCE_PERIOD.search(sent):
-            continue
-        if _OTHER_PERIOD.search(sent) and not _SELF.search(sent):
-            continue
-        if effective is None:
-            m = _EFFECTIVE_DATE.search(sent)
-            if m:
-                effective = parse_date(m.group("date"))
-            elif _EFFECTIVE_ISSUED.search(sent):
-                effective = issued
-        if expires is None:
-            m = _UNTIL.search(sent)
-            end = _END.search(sent) if _EFFECTIVE_DATE.search(sent) else None
-            if (m and _PARTIAL.search(sent[: m.start()])) or (not m and _PARTIAL.search(sent)):
-                continue  # the period of some articles or items, not of the document
-            if m:
-                expires = parse_date(m.group("date"), end=True)
-            else:
-                r = _RANGE.search(sent)
-                if r and _RANGE_WORD.search(sent):
-                    if effective is None:
-                        effective = parse_date(r.group("from"))
-                    expires = parse_date(r.group("to"), end=True)
-                elif end is not None and end.start() > _EFFECTIVE_DATE.search(sent).end():  # type: ignore[union-attr]
-                    expires = parse_date(end.group("date"), end=True)  # 自…生效，…截止
-                else:
-                    y = _relative(sent)
-                    n = cn_int(y.group("n")) if y else None
-                    start = effective or issued
-                    if y and n and start is not None:
-                        months = n if y.group("unit") == "个月" else 0
-                        years = 0 if months else n
-                        expires = add_years(start, years, months)
-                    elif y and n and period is None:
-                        period = y.group(0).strip()
-    return InForce(effective, expires, None if expires else period)
+        if force.effective is None:
+            force.effective = _effective(sent, issued)
+        if force.expires is None:
+            _read_period(sent, force, issued)
+    if force.expires:
+        force.period = None  # a period with no start is only worth showing when no end date was found
+    return force
+
+
+def _dating_sentence(sent: str, title: str | None) -> str | None:
+    """The sentence without its article number if it may date this document (not a cited law, not another
+    period such as a licence's), else None."""
+    if not _MAY_DATE.search(sent):  # no word that any step reads: the sentence changes nothing
+        return None
+    sent = _LEAD_MARKER.sub("", sent.strip())  # "第三十条 本办法…": the article's own number is no scope
+    if not _about_self(sent, title) and not _IN_FORCE_PERIOD.search(sent):
+        return None
+    if _OTHER_PERIOD.search(sent) and not _SELF.search(sent):
+        return None
+    return sent
+
+
+def _effective(sent: str, issued: dt.date | None) -> dt.date | None:
+    """施行日期: 自…起施行, or 自印发之日起施行 (the 成文日期)."""
+    m = _EFFECTIVE_DATE.search(sent)
+    if m:
+        return parse_date(m.group("date"))
+    if _EFFECTIVE_ISSUED.search(sent):
+        return issued
+    return None
+
+
+def _read_period(sent: str, force: InForce, issued: dt.date | None) -> None:
+    """The document's end from one sentence: 有效期至…, a date range (which may also give the start),
+    自…生效…截止, or a number of years from the start."""
+    m = _UNTIL.search(sent)
+    if (m and _PARTIAL.search(sent[: m.start()])) or (not m and _PARTIAL.search(sent)):
+        return  # the period of some articles or items, not of the document
+    if m:
+        force.expires = parse_date(m.group("date"), end=True)
+        return
+    r = _RANGE.search(sent)
+    if r and _RANGE_WORD.search(sent):
+        if force.effective is None:
+            force.effective = parse_date(r.group("from"))
+        force.expires = parse_date(r.group("to"), end=True)
+        return
+    since = _EFFECTIVE_DATE.search(sent)
+    end = _END.search(sent) if since else None
+    if since and end and end.start() > since.end():
+        force.expires = parse_date(end.group("date"), end=True)  # 自…生效，…截止
+        return
+    _read_relative(sent, force, force.effective or issued)
+
+
+def _read_relative(sent: str, force: InForce, start: dt.date | None) -> None:
+    """有效期N年 / N个月: the end counted from ``start``, or without a start the period as written."""
+    y = _relative(sent)
+    n = cn_int(y.group("n")) if y else None
+    if not (y and n):
+        return
+    if start is not None:
+        months = n if y.group("unit") == "个月" else 0
+        force.expires = add_years(start, 0 if months else n, months)
+    elif force.period is None:
+        force.period = y.group(0).strip()
 
 
 def continues_whole(sentence: str) -> bool:
