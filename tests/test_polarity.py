@@ -91,3 +91,33 @@ def test_list_item_under_a_ban_is_not_flagged(engine: Engine) -> None:
 def test_no_points_needs_a_closing_fen() -> None:
     # "不得分支机构" is not "scores no points": the ban still negates the branch requirement after it
     assert _pol("不得分支机构设在本市的供应商加分", "本市")
+
+
+def test_a_ban_carries_over_semicolons_to_the_acts_it_lists() -> None:
+    """"不得滥用行政权力，A；B；C。": B and C are further acts under the same ban (they open with the act
+    and have no subject of their own); a sentence after "；" that opens otherwise is a measure of its own."""
+    from fairreview.match.polarity import chained_ban
+
+    first = "行政机关不得滥用行政权力,设定歧视性的资质要求;"
+    second = "指定交易相对人购买其推荐的经营者提供的服务;"
+    assert chained_ban([first], second, BAN).negated
+    assert chained_ban([first, second], "限制外地经营者参加本地的招标投标活动。", BAN).negated
+    # a sentence that opens with its own subject or measure is not part of the list
+    assert not chained_ban([first], "对在本区纳税的企业给予奖励。", BAN).negated
+    # the chain needs the "；": after a full stop the ban has ended
+    assert not chained_ban(["行政机关不得滥用行政权力,设定歧视性的资质要求。"], second, BAN).negated
+    # a ban that a turn cancels before the end does not reach the next sentence
+    assert not chained_ban(["不得设置市场准入障碍,但对外地企业另有规定;"], second, BAN).negated
+    # a link without a ban breaks the chain
+    assert not chained_ban([first, "鼓励企业开展合作;"], second, BAN).negated
+
+
+def test_semicolon_chained_acts_are_not_findings_but_a_new_measure_is() -> None:
+    engine = Engine()
+    banned = ("第八条 各级人民政府及其有关部门不得滥用行政权力,排除、限制竞争;"
+              "限定单位或者个人只能购买其指定的经营者提供的商品;限制外地经营者在本地设立分支机构。")
+    assert not engine.scan_bytes(banned.encode(), "ban.txt").findings
+    measure = ("第八条 各级人民政府及其有关部门不得拖欠中小企业账款;"
+               "对在本县注册并纳税的企业,按其缴纳税收地方留成部分的50%给予奖励。")
+    found = {f.rule for f in engine.scan_bytes(measure.encode(), "measure.txt").findings}
+    assert found, "a reward tied to local tax after a semicolon is still a finding"

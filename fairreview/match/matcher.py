@@ -21,7 +21,7 @@ from .context import gate, holds
 from .exceptions import art12_exception
 from .frames import FrameHit, find
 from .lexicon import Lexicon, Pattern, Rule
-from .polarity import lead_in_polarity, polarity
+from .polarity import chained_ban, lead_in_polarity, polarity
 from .prefilter import Candidate, Prefilter, select
 from .segmenter import Segmenter
 
@@ -132,20 +132,36 @@ class Matcher:
         by_trigger = self.prefilter.for_document(doc, self.classes)
         triggers = self.prefilter.triggers
         out: list[Match] = []
-        for sent, mask in zip(sentences, masks, strict=True):
+        for k, (sent, mask) in enumerate(zip(sentences, masks, strict=True)):
             if not mask & triggers:
                 continue
             body = text[sent.start : sent.end]
             todo = select(by_trigger, triggers, mask, body)
             if todo:
-                out.extend(self._match_sentence(text, structure, sent, body, todo, doc))
+                out.extend(self._match_sentence(text, structure, k, body, todo, doc))
         return out
 
-    def _match_sentence(self, text: str, structure: Structure, sent: Sentence, body: str,
+    def _chained(self, text: str, structure: Structure, k: int, body: str) -> bool:
+        """The sentence continues, after "；", a ban of the sentences before it in its clause."""
+        sentences = structure.sentences
+        clause = sentences[k].clause
+        if k == 0 or sentences[k - 1].clause != clause:
+            return False
+        previous: list[str] = []
+        j = k - 1
+        while j >= 0 and sentences[j].clause == clause and len(previous) < 8:
+            previous.append(text[sentences[j].start : sentences[j].end])
+            j -= 1
+        return bool(previous) and chained_ban(previous[::-1], body, self.ban).negated
+
+    def _match_sentence(self, text: str, structure: Structure, k: int, body: str,
                         todo: list[Candidate], doc: DocContext) -> list[Match]:
+        sent = structure.sentences[k]
         lead, heading = self.lead_text(text, structure, sent)
         view = SentenceView(body, sent.start, {}, lead, doc, self.providers, heading=heading)
-        lead_negated = bool(lead) and lead_in_polarity(lead).negated
+        # the ban a list item inherits from its lead-in, or a sentence from the one it continues after "；"
+        lead_negated = functools.cache(lambda: (bool(lead) and lead_in_polarity(lead).negated)
+                                       or self._chained(text, structure, k, body))
         scope = functools.cache(lambda: self.scope_text(text, structure, sent))
         out: list[Match] = []
         done: set[str] = set()
@@ -165,7 +181,8 @@ class Matcher:
             done.add(rule.code)
         return out
 
-    def _first_hit(self, rule: Rule, pat: Pattern, view: SentenceView, lead_negated: bool) -> FrameHit | None:
+    def _first_hit(self, rule: Rule, pat: Pattern, view: SentenceView,
+                   lead_negated: Callable[[], bool]) -> FrameHit | None:
         negation = rule.negation if pat.negation is None else pat.negation
         classes = self.classes
         for hit in find(pat.frame, view, classes):
@@ -177,7 +194,7 @@ class Matcher:
                 continue
             if any(holds(c, view, hit, classes) for c in pat.unless):
                 continue
-            if negation and (lead_negated or polarity(view, hit.head, self.ban, hit.parts).negated):
+            if negation and (lead_negated() or polarity(view, hit.head, self.ban, hit.parts).negated):
                 continue
             return hit
         return None

@@ -8,6 +8,8 @@ where the negation stands, read one comma-clause (分句) at a time:
 - a ban in an earlier comma-clause governs a later one only through an instrumental adjunct that ends at the
   comma ("不得以……为由，要求……"); a purpose clause ("为避免无序投放，……") does not;
 - an item inherits the ban of its lead-in ("经营者不得实施下列行为：（一）……");
+- a sentence chained by "；" to a ban that reaches its end inherits it when it has no subject of its own and
+  opens with the act ("不得滥用行政权力，限定……；限定他人购买……；限制……": parallel acts under one ban);
 - a quotation of a law (《……法》……规定) before the matched words.
 
 Text is normalised (NFKC), so punctuation is half-width.
@@ -123,6 +125,31 @@ def polarity(view: SentenceView, head: int, ban: re.Pattern[str],
         pol = check()
         if pol.negated:
             return pol
+    return _NONE
+
+
+# A sentence chained by "；" that goes on listing banned acts: it opens with the act itself, no subject
+# ("限定他人购买…", "以设定歧视性标准等方式…", "对外地商品…"); one that opens otherwise ("对本地企业给予奖励")
+# is a measure of its own.
+_CHAIN_START = re.compile(
+    r"(?:或者?|及|以及|也不得|亦不得)?(?:限定|限制|指定|强制|强迫|排斥|排除|拒绝|阻碍|阻止|妨碍|设置|设定|实行|采取|"
+    r"擅自|变相|以[^,;。]{1,30}(?:方式|手段|为由|名义)|通过|对外地|对非本地|对外来|对其他地区)"
+)
+
+
+def chained_ban(previous: list[str], sentence: str, ban: re.Pattern[str]) -> Polarity:
+    """Polarity a sentence inherits from the sentences before it in its clause (``previous``, nearest
+    last) that it continues after a "；": the first one that does not end in "；", or whose ban does not
+    reach its end, stops the chain."""
+    text = sentence
+    for prev in reversed(previous):
+        prev = prev.rstrip()
+        if not prev.endswith(";") or not _CHAIN_START.match(text.lstrip()):
+            return _NONE
+        pol = polarity(SentenceView(prev), len(prev) - 1, ban)
+        if pol.negated:
+            return pol if pol.kind == "ban" else _NONE
+        text = prev
     return _NONE
 
 
