@@ -32,9 +32,9 @@ def _every_pattern(text: str, structure: Structure) -> list[Match]:
     doc = document_context(text, structure)
     every = sorted(MATCHER.prefilter.candidates, key=lambda c: (c.index, c.position))
     out: list[Match] = []
-    for sent in structure.sentences:
+    for k, sent in enumerate(structure.sentences):
         body = text[sent.start : sent.end]
-        out.extend(MATCHER._match_sentence(text, structure, sent, body, every, doc))
+        out.extend(MATCHER._match_sentence(text, structure, k, body, every, doc))
     return out
 
 
