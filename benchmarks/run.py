@@ -190,6 +190,11 @@ def stage_profile(corpus: Path, code: Path = ROOT) -> dict[str, Any]:
         if hasattr(mod, attr):
             restore.append((mod, attr, getattr(mod, attr)))
             setattr(mod, attr, timed(getattr(mod, attr), stage))
+    # documents are analysed in worker processes (their budgets); here, in this process, where the timers are
+    from fairreview.batch import local
+
+    restore.append((local, "can_start_workers", local.can_start_workers))
+    local.can_start_workers = lambda: False  # type: ignore[assignment]
     restore.append((seg_mod.Segmenter, "spans", seg_mod.Segmenter.spans))
     seg_mod.Segmenter.spans = timed(seg_mod.Segmenter.spans, "token context (segmenter)")  # type: ignore[method-assign]
     try:
