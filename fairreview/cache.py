@@ -47,7 +47,7 @@ import tempfile
 import time
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -292,30 +292,53 @@ def _hints(cls: type) -> dict[str, Any]:
 def from_data(tp: Any, data: Any) -> Any:
     """The inverse of :func:`to_data`, checked against the type annotations all the way down: any other
     shape raises :class:`ShapeError`. Builds only dataclasses, tuples, lists, strings, numbers and regexes."""
+    return _converter(tp)(data)
+
+
+_Convert = Callable[[Any], Any]
+
+
+@functools.cache
+def _converter(tp: Any) -> _Convert:
+    """The checking constructor of one annotated type, made once per type: a stored lexicon has some 40,000
+    values, and reading each one's annotation again would cost more than building it."""
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
-        return _from_optional(tp, data)
+        return _optional_converter(tp)
     if tp is re.Pattern or origin is re.Pattern:
-        return _from_pattern(data)
+        return _from_pattern
     if origin in (tuple, list, frozenset, dict):
-        return _from_container(tp, origin, typing.get_args(tp), data)
+        return _container_converter(tp, origin, typing.get_args(tp))
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _from_dataclass(tp, data)
+        return _dataclass_converter(tp)
+    if tp in (bool, int, str):
+        return _scalar_converter(tp)
+    return _refuse(f"不支持的类型 {tp}")
+
+
+def _refuse(message: str) -> _Convert:
+    def refuse(_data: Any) -> Any:
+        raise ShapeError(message)
+    return refuse
+
+
+def _scalar_converter(tp: type) -> _Convert:
     # exactly these types: JSON tells a bool from an int, and so does the check
-    if type(data) is tp and tp in (bool, int, str):
-        return data
-    raise ShapeError(f"应为 {getattr(tp, '__name__', tp)}，而不是 {type(data).__name__}")
+    def scalar(data: Any) -> Any:
+        if type(data) is tp:
+            return data
+        raise ShapeError(f"应为 {tp.__name__}，而不是 {type(data).__name__}")
+    return scalar
 
 
-def _from_optional(tp: Any, data: Any) -> Any:
+def _optional_converter(tp: Any) -> _Convert:
     """``X | None``: the only union a stored type may have."""
     args = typing.get_args(tp)
-    if data is None and type(None) in args:
-        return None
     others = [a for a in args if a is not type(None)]
-    if len(others) != 1:
-        raise ShapeError(f"不支持的类型 {tp}")
-    return from_data(others[0], data)
+    if len(others) != 1 or type(None) not in args:
+        return _refuse(f"不支持的类型 {tp}")
+    inner = _converter(others[0])
+    return lambda data: None if data is None else inner(data)
 
 
 def _from_pattern(data: Any) -> re.Pattern[str]:
@@ -328,37 +351,67 @@ def _from_pattern(data: Any) -> re.Pattern[str]:
         raise ShapeError(f"正则表达式无效：{exc}") from exc
 
 
-def _from_dataclass(tp: type, data: Any) -> Any:
-    names = [f.name for f in dataclasses.fields(tp)]
-    if not isinstance(data, dict) or set(data) != set(names):
-        raise ShapeError(f"{tp.__name__} 的字段不符")
-    hints = _hints(tp)
-    return tp(**{n: from_data(hints[n], data[n]) for n in names})
+def _dataclass_converter(tp: type) -> _Convert:
+    names = frozenset(f.name for f in dataclasses.fields(tp))
+    fields: list[tuple[str, _Convert]] = []  # filled on first use: a type may contain itself (Atom.alts)
+
+    def build(data: Any) -> Any:
+        if not isinstance(data, dict) or data.keys() != names:
+            raise ShapeError(f"{tp.__name__} 的字段不符")
+        if not fields:
+            hints = _hints(tp)
+            fields.extend((f.name, _converter(hints[f.name])) for f in dataclasses.fields(tp))
+        return tp(**{n: convert(data[n]) for n, convert in fields})
+    return build
 
 
-def _from_container(tp: Any, origin: Any, args: tuple[Any, ...], data: Any) -> Any:
+def _container_converter(tp: Any, origin: Any, args: tuple[Any, ...]) -> _Convert:
     if origin is dict:
-        if not isinstance(data, dict) or len(args) != 2 or args[0] is not str:
-            raise ShapeError(f"应为映射（{tp}）")
-        return {k: from_data(args[1], v) for k, v in data.items()}
-    if not isinstance(data, list):
-        raise ShapeError(f"应为列表（{tp}）")
+        if len(args) != 2 or args[0] is not str:
+            return _refuse(f"应为映射（{tp}）")
+        value = _converter(args[1])
+
+        def mapping(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise ShapeError(f"应为映射（{tp}）")
+            return {k: value(v) for k, v in data.items()}
+        return mapping
     if origin is tuple and len(args) >= 1 and args[-1] is not Ellipsis:  # a fixed-length tuple: tuple[str, int]
-        if len(data) != len(args):
-            raise ShapeError(f"应为 {len(args)} 项（{tp}）")
-        return tuple(from_data(a, v) for a, v in zip(args, data, strict=True))
+        return _fixed_tuple_converter(tp, args)
     if len(args) not in (1, 2):
-        raise ShapeError(f"不支持的类型 {tp}")
-    items = [from_data(args[0], v) for v in data]
-    if origin is frozenset:
-        try:
-            canonical = data == sorted(data) and len(set(items)) == len(items)
-        except TypeError:
-            canonical = False
-        if not canonical:
-            raise ShapeError(f"集合应为无重复、已排序的列表（{tp}）")  # what we write always is
-        return frozenset(items)
-    return tuple(items) if origin is tuple else items
+        return _refuse(f"不支持的类型 {tp}")
+    item = _converter(args[0])
+
+    def sequence(data: Any) -> Any:
+        if not isinstance(data, list):
+            raise ShapeError(f"应为列表（{tp}）")
+        items = [item(v) for v in data]
+        if origin is frozenset:
+            return _canonical_set(tp, data, items)
+        return tuple(items) if origin is tuple else items
+    return sequence
+
+
+def _fixed_tuple_converter(tp: Any, args: tuple[Any, ...]) -> _Convert:
+    converters = [_converter(a) for a in args]
+
+    def fixed(data: Any) -> Any:
+        if not isinstance(data, list):
+            raise ShapeError(f"应为列表（{tp}）")
+        if len(data) != len(converters):
+            raise ShapeError(f"应为 {len(converters)} 项（{tp}）")
+        return tuple(c(v) for c, v in zip(converters, data, strict=True))
+    return fixed
+
+
+def _canonical_set(tp: Any, data: list[Any], items: list[Any]) -> frozenset[Any]:
+    try:
+        canonical = data == sorted(data) and len(set(items)) == len(items)
+    except TypeError:
+        canonical = False
+    if not canonical:
+        raise ShapeError(f"集合应为无重复、已排序的列表（{tp}）")  # what we write always is
+    return frozenset(items)
 
 
 def _document(data: Any, path: str, sha256: str) -> DocumentResult | None:
