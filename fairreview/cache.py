@@ -341,10 +341,16 @@ def _optional_converter(tp: Any) -> _Convert:
     return lambda data: None if data is None else inner(data)
 
 
+#: the flags a stored regex may carry (the rules compile with no others; re.TEMPLATE and the like are refused)
+_REGEX_FLAGS = int(re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE | re.ASCII)
+
+
 def _from_pattern(data: Any) -> re.Pattern[str]:
     if not (isinstance(data, dict) and set(data) == {"pattern", "flags"}
             and isinstance(data["pattern"], str) and type(data["flags"]) is int):
         raise ShapeError("正则表达式应为 {pattern, flags}")
+    if data["flags"] & ~_REGEX_FLAGS:
+        raise ShapeError(f"正则表达式的标志无效：{data['flags']}")
     try:
         return re.compile(data["pattern"], data["flags"])
     except (re.error, ValueError, TypeError, OverflowError) as exc:

@@ -473,3 +473,15 @@ def test_any_result_round_trips_through_the_cache(store_dir: Path, path: str, ti
         store.flush()
         back = store.get("k", path, "0" * 64, AS_OF)
     assert back is not None and back.to_record() == doc.to_record() and back.path == path
+
+
+def test_a_stored_regex_with_unknown_flags_is_refused() -> None:
+    """Only the flags a rule can have: re.TEMPLATE (1) or a negative number is a shape error, not a warning."""
+    import re
+
+    from fairreview.cache import ShapeError, from_data
+
+    assert from_data(re.Pattern, {"pattern": "a|b", "flags": int(re.UNICODE)}).pattern == "a|b"
+    for flags in (1, -1, 1 << 20):
+        with pytest.raises(ShapeError):
+            from_data(re.Pattern, {"pattern": "a|b", "flags": flags})
