@@ -29,7 +29,7 @@ ORG_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "分公司", "子公司", "总公司", "公司", "集团", "银行", "支行", "分行",
     "信用社", "农商行", "医院", "卫生院", "门诊部", "研究院", "设计院", "规划院", "勘察院", "研究所", "设计所",
     "事务所", "供销社", "合作社", "酒店", "宾馆", "饭店", "客栈", "加油站", "超市", "商场", "药店", "药房",
-    "出版社", "报社", "电视台", "书店", "驾校",
+    "出版社", "报社", "电视台", "书店", "驾校", "厂",
 )
 _SUFFIX_RE = re.compile("|".join(sorted(ORG_SUFFIXES, key=len, reverse=True)))
 # Words that end an organisation name on its left: prepositions, designation verbs, determiners.
@@ -86,7 +86,7 @@ _DEICTIC_PREFIX = re.compile(
 _ARTICLE_NO = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条款项章节]")
 # Suffixes that are also kinds of shop or body (超市, 合作社): named only with a place, a placeholder or quotes.
 _COMPOUND_SUFFIXES = frozenset({"分公司", "子公司", "总公司", "分行", "支行"})
-_WEAK_SUFFIXES = frozenset({"合作社", "供销社", "超市", "商场", "药店", "药房", "书店", "驾校", "加油站"})
+_WEAK_SUFFIXES = frozenset({"合作社", "供销社", "超市", "商场", "药店", "药房", "书店", "驾校", "加油站", "厂"})  # 厂: 水泥厂 is a kind, 县华美服装厂 a name
 _NAME_SIGNAL = re.compile(r"[某“”'\"A-Za-z]|[省市县区镇乡]|第[一二三四五六七八九十\d]")
 
 GOV_RE = re.compile(
@@ -162,7 +162,8 @@ def find_orgs(text: str) -> list[Span]:
         kind = _classify(name)
         if kind is None:
             continue
-        if kind == "named" and m.group(0) in _WEAK_SUFFIXES and not _NAME_SIGNAL.search(name):
+        if kind == "named" and m.group(0) in _WEAK_SUFFIXES and not _NAME_SIGNAL.search(_DEICTIC_PREFIX.sub("", name)):
+            # 本市水泥厂 is a kind within an area; the area word is no sign of a name
             continue
         if out and start < out[-1].end:  # 某集团有限公司: one organisation
             prev = out.pop()
