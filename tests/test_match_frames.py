@@ -119,6 +119,17 @@ def test_near_before_after_scopes() -> None:
     assert not holds(Constraint("near", (lawful,), 1), v, h, CLASSES)
 
 
+def test_a_word_across_the_edge_of_a_name_is_no_word() -> None:
+    """迁离休宁县 holds 离休 across the place's edge; 本地户籍 holds a whole place and is a word."""
+    v, h = _first("迁离", "企业不得迁离休宁县")
+    retired = parse_atom("离休", CLASSES)
+    assert not holds(Constraint("clause", (retired,)), v, h, CLASSES)
+    v, h = _first("迁离", "企业不得迁离休闲区,离休人员除外")
+    assert holds(Constraint("sentence", (retired,)), v, h, CLASSES)  # the same word standing on its own
+    v, h = _first("招用", "企业招用本地户籍人员")
+    assert holds(Constraint("clause", (parse_atom("本地户籍", CLASSES),)), v, h, CLASSES)
+
+
 def test_item_scope_reads_the_lead_in() -> None:
     v = view("(一)在本区注册", lead="申请人应符合下列条件:")
     h = next(find(parse_frame("@PLACE:local ~6 $register", CLASSES), v, CLASSES))

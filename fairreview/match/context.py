@@ -107,7 +107,7 @@ def holds(c: Constraint, view: SentenceView, hit: FrameHit, classes: dict[str, T
         names = view.spans("ORG") + view.spans("PLACE")
         for atom in _flat(c.atoms):
             for s, e, _ in atom.occurrences(view, classes):
-                # a word inside a name (有限责任公司, 房山区) is the name, not context
+                # a word inside a name (有限责任公司, 房山区) or across its edge is the name, not context
                 if s >= lo and e <= hi and (atom.kind == "span" or not _inside(names, s, e)):
                     return True
     return c.scope == "item" and _in_text(c, view.lead, classes)
@@ -118,7 +118,8 @@ def _flat(atoms: tuple[Atom, ...]) -> list[Atom]:
 
 
 def _inside(spans: list[Span], s: int, e: int) -> bool:
-    return any(sp.start <= s and e <= sp.end for sp in spans)
+    """The word lies within a name, or straddles its edge (迁离|休宁县 holds 离休 across the edge)."""
+    return any((sp.start <= s and e <= sp.end) or s < sp.start < e < sp.end or sp.start < s < sp.end < e for sp in spans)
 
 
 def _in_text(c: Constraint, text: str, classes: dict[str, TermClass]) -> bool:
