@@ -90,6 +90,8 @@ def test_every_short_form_is_a_place_where_a_cue_says_so(short: str, frame: str)
     ("交由恒信物业服务有限公司管理", ("恒信物业服务有限公司", "named")),
     ("由区城投集团承担", ("区城投集团", "local_state")),
     ("到第三人民医院体检", ("第三人民医院", "named")),
+    ("统一向县华美服装厂订制", ("县华美服装厂", "named")),  # 厂 with a level word before the name
+    ("由以太网络科技有限公司负责", ("以太网络科技有限公司", "named")),  # 以 starts the name, it is no stop here
 ])
 def test_organisation_kinds(text: str, want: tuple[str, str]) -> None:
     assert want in orgs(text)
@@ -101,6 +103,9 @@ def test_organisation_kinds(text: str, want: tuple[str, str]) -> None:
     "发放给补贴申请人银行账户",  # 人银行 is the tail of 申请人
     "载明收款银行账户",
     "第十九条农民专业合作社可以申报项目",  # an article number run into a kind
+    "本市水泥厂应当达标排放",  # a kind of works within an area
+    "投标保证金应以银行转账方式缴纳",  # 以 ends what stands before the bank
+    "补助资金存入银行账户",
 ])
 def test_kinds_are_not_names(text: str) -> None:
     assert not orgs(text), orgs(text)
