@@ -106,6 +106,7 @@ def test_organisation_kinds(text: str, want: tuple[str, str]) -> None:
     "本市水泥厂应当达标排放",  # a kind of works within an area
     "投标保证金应以银行转账方式缴纳",  # 以 ends what stands before the bank
     "补助资金存入银行账户",
+    "组建独立核算的项目公司",  # a project company is a kind of company
 ])
 def test_kinds_are_not_names(text: str) -> None:
     assert not orgs(text), orgs(text)
