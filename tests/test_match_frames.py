@@ -147,6 +147,9 @@ def test_item_scope_reads_the_lead_in() -> None:
         ("(一)在本区注册", "申请人应符合下列条件:", True),  # an item under a conditions lead-in
         ("申报条件:在本区注册", "", True),  # a label clause before it
         ("在本市注册的企业应当遵守本条例", "", False),  # who a regulation governs
+        ("乙方承诺在本区注册", "", True),  # what an operator pledges is required of it
+        ("区政府承诺为在本区注册的企业提供服务", "", False),  # a government's pledge requires nothing of firms
+        ("政府向企业承诺在本区注册的企业享受服务", "", False),
     ],
 )
 def test_condition_gate(text: str, lead: str, expected: bool) -> None:

@@ -7,7 +7,8 @@ Gates (``when:`` in a pattern; any one of them must hold)
   (``$condition``: 须, 应当, 限于, 方可 …) in its comma-clause before or inside it, or one that closes the
   clause after it (``$condition_after``: ……的企业方可申报); an item under a lead-in
   about conditions (``$condition_lead``: 申报条件, 下列条件, 资格要求 …); or a label clause ("准入条件：")
-  earlier in the sentence;
+  earlier in the sentence; or an operator's pledge before it in its comma-clause (``$pledge``: 乙方承诺,
+  受让人书面承诺 — not a government's 承诺 to firms);
 - ``preference``: priority or points (``$preference``: 优先, 倾斜 …, or "得3分") in the sentence or lead-in;
 - ``benefit``: money or relief (``$benefit``: 奖励, 补贴, 给予 …) in the sentence or lead-in;
 - ``definition``: the sentence defines who a document applies to (``$definition``: 所称, 适用于, 支持对象 …)
@@ -28,7 +29,7 @@ from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
 #: The term classes the gates and scopes read (classes.yaml must define them; they count as used).
-GATE_CLASSES = ("condition", "condition_after", "condition_lead", "preference", "benefit", "definition", "operator",
+GATE_CLASSES = ("condition", "condition_after", "condition_lead", "pledge", "preference", "benefit", "definition", "operator",
                 "procurement")
 SCOPES = ("clause", "sentence", "lead", "item", "near", "before", "after", "title", "doc", "personal")
 
@@ -168,6 +169,9 @@ def _condition(view: SentenceView, hit: FrameHit, classes: dict[str, TermClass])
     skip = tuple((s, e) for s, e, _ in hit.parts)
     lead_cls = classes["condition_lead"]
     if _class_in(view, classes["condition"], cs, hit.end, skip) or _class_in(view, lead_cls, cs, hit.start):
+        return True
+    # "乙方承诺在项目所在地设立子公司": what an operator pledges is what it is required to do
+    if _class_in(view, classes["pledge"], cs, hit.end, skip):
         return True
     # "注册在本县的企业方可申报": the condition word may also close the clause
     _, ce = view.clause_at(max(hit.start, hit.end - 1))
