@@ -121,3 +121,20 @@ def test_semicolon_chained_acts_are_not_findings_but_a_new_measure_is() -> None:
                "对在本县注册并纳税的企业,按其缴纳税收地方留成部分的50%给予奖励。")
     found = {f.rule for f in engine.scan_bytes(measure.encode(), "measure.txt").findings}
     assert found, "a reward tied to local tax after a semicolon is still a finding"
+
+
+def test_items_read_the_lead_in_paragraph_before_them() -> None:
+    """A list whose 总起句 is a paragraph of its own (not the items' parent clause): the items are conditions
+    under "应当具备下列条件：" and restated bans under "不得实施下列行为：", also past earlier items and
+    their sub-items."""
+    engine = Engine()
+    conditions = ("三、入驻\n申请入驻的企业应当具备下列条件：\n（一）主营业务符合园区产业定位；\n"
+                  "1.年营业收入500万元以上；\n2.拥有自主知识产权；\n（二）在武夷山市工商注册且税务关系在武夷山市。\n")
+    found = {f.rule for f in engine.scan_bytes(conditions.encode(), "c.txt").findings}
+    assert "ME401" in found
+    banned = ("三、规范\n各部门不得实施下列行为：\n（一）擅自设置市场准入条件；\n"
+              "（二）要求经营者在武夷山市工商注册且税务关系在武夷山市。\n")
+    assert not engine.scan_bytes(banned.encode(), "b.txt").findings
+    # a paragraph that does not end in "：" leads nothing in
+    plain = ("三、入驻\n企业可自愿入驻。\n（一）主营业务符合园区产业定位；\n（二）在武夷山市工商注册且税务关系在武夷山市。\n")
+    assert "ME401" not in {f.rule for f in engine.scan_bytes(plain.encode(), "p.txt").findings}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..concepts.registry import build_providers
 from ..concepts.spans import DocContext, SentenceView
-from ..model import Sentence, Structure
+from ..model import Clause, Sentence, Structure
 from .automaton import TermIndex
 from .context import gate, holds
 from .exceptions import art12_exception
@@ -43,6 +43,7 @@ _PROCUREMENT = re.compile(r"招标文件|采购文件|磋商文件|谈判文件|
 
 
 _LABEL_BREAK = re.compile(r"(?<=[。;:])")
+_MAX_ITEMS_BACK = 80  # clauses an item may stand after its lead-in (earlier items and their sub-items)
 
 
 def document_context(text: str, structure: Structure) -> DocContext:
@@ -96,6 +97,9 @@ class Matcher:
             last = tail[-1] if tail else ""
             if last and (len(last) <= 30 or last.rstrip().endswith(":")):
                 parts.append(last)
+            sibling = Matcher._sibling_lead(text, clauses, sentence.clause)
+            if sibling:
+                parts.append(sibling)
             idx = own.parent
             depth = 0
             while idx is not None and depth < 2:
@@ -110,6 +114,26 @@ class Matcher:
                 idx = c.parent
                 depth += 1
         return "\n".join(reversed(parts)), "\n".join(reversed(headings))
+
+    @staticmethod
+    def _sibling_lead(text: str, clauses: list[Clause], index: int) -> str:
+        """The 总起句 a list item follows when it is not the item's parent: a paragraph ending in "：" just
+        before the list, under the same parent ("申报企业应当符合下列条件：" then "（一）…" "（二）…" as its
+        siblings, in a policy section or an article's second 款). Earlier items of the list and what they
+        hold are passed over; anything else between stops the search."""
+        own = clauses[index]
+        if own.level in ("body", "title", "front", ""):
+            return ""
+        k = index - 1
+        for _ in range(_MAX_ITEMS_BACK):
+            if k < 0 or k == own.parent:
+                return ""
+            c = clauses[k]
+            if c.parent == own.parent and c.level != own.level:
+                body = text[c.start : c.end].strip()
+                return body if c.level == "body" and body.endswith(":") else ""
+            k -= 1  # an earlier item of the list, or a line inside one
+        return ""
 
     @staticmethod
     def scope_text(text: str, structure: Structure, sentence: Sentence) -> str:
