@@ -206,3 +206,21 @@ def test_a_stuck_converter_is_killed_with_its_children(tmp_path: Path) -> None:
         _run(["sh", "-c", script], str(tmp_path), timeout=0.5)
     time.sleep(1.5)  # past the moment the orphaned child would have written the marker
     assert not marker.exists()
+
+
+def test_an_ole_directory_that_loops_is_the_files_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """olefile walks the directory tree recursively; entries that point back at each other (a mutated .doc
+    found by the fuzz test, seed 1709856498) end in RecursionError, which is the file's fault: a ReadError."""
+    import olefile
+
+    from fairreview.read.safety import ole_streams
+
+    data = (FORMATS / "notice.doc").read_bytes()
+    assert "WordDocument" in ole_streams(data)
+
+    def loop(self: object, *args: object, **kwargs: object) -> list[list[str]]:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(olefile.OleFileIO, "listdir", loop)
+    with pytest.raises(ReadError, match="自相引用"):
+        ole_streams(data)

@@ -121,6 +121,10 @@ def ole_streams(data: bytes) -> list[str]:
         raise ReadError(f"OLE 复合文档结构损坏（{type(exc).__name__}），文件可能不完整") from exc
     try:
         return ["/".join(parts) for parts in ole.listdir(streams=True, storages=False)]
+    except RecursionError as exc:  # a directory whose entries point back at each other: olefile walks it recursively
+        raise ReadError("OLE 复合文档的目录结构自相引用，文件已损坏或是恶意构造的") from exc
+    except Exception as exc:  # noqa: BLE001 - any other broken directory entry is the file's fault, not ours
+        raise ReadError(f"OLE 复合文档目录损坏（{type(exc).__name__}），文件可能不完整") from exc
     finally:
         ole.close()
 
