@@ -37,7 +37,6 @@ from ..model import DocumentResult, Report
 from ..read.files import Entry, Exclude, read_bytes, walk
 from ..settings import DISCOVERED, STDIN, Settings, check_files, load_settings
 from ..version import __version__
-from . import local
 from .progress import Progress
 from .work import AnalyseJob, EngineSpec, Outcome, Task, unreadable
 
@@ -46,6 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..match.lexicon import Lexicon
     from ..pipeline import Engine
+    from . import local
 
 #: Fewer documents than this per worker process do not pay for starting the pool.
 MIN_DOCS_PER_JOB = 8
@@ -264,6 +264,8 @@ class Runner:
 
             yield from run_on_dask(dask_client, self.spec(), rest, self.settings)
             return
+        from . import local  # here: a re-scan served from the cache starts no worker
+
         # Largest first: the long documents start early instead of ending the run on one busy core.
         order = sorted(todo, key=lambda t: (-t.size, t.index))
         yield from self._analyse(order, max(1, min(jobs or local.available_cores(), len(todo) // MIN_DOCS_PER_JOB)))
@@ -271,6 +273,8 @@ class Runner:
     def _analyse(self, order: list[Task], workers: int) -> Iterator[tuple[int, Outcome]]:
         if not order:
             return
+        from . import local
+
         for task, value in self._pool(order, workers):
             if isinstance(value, local.Failure):  # over budget, or its worker died: never cached
                 value = Outcome(unreadable(task.path, value.message, self.settings.as_of), cacheable=False)
@@ -279,6 +283,8 @@ class Runner:
             yield task.index, value
 
     def _pool(self, order: list[Task], workers: int) -> Iterator[tuple[Task, Outcome | local.Failure]]:
+        from . import local
+
         budget = self.settings.budget
         if not local.can_start_workers():
             return local.run_here(order, AnalyseJob(self.engine), budget)

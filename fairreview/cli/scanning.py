@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..batch import Runner
 from ..batch.cluster import ClusterError, connect
@@ -14,11 +15,12 @@ from ..escapes import screen_name
 from ..match.lexicon_files import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import Report
-from ..review.apply import apply_from_database
 from ..review.reviewer import ReviewerMissing
-from ..review.store import Store, StoreError
 from ..settings import STDIN, Settings, SettingsError, Workspace, unmatched_prefixes
 from .options import RunOptions, fail, warn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..review.store import Store
 
 
 def scan(paths: tuple[str, ...] | list[str], settings: Settings, run: RunOptions) -> tuple[Report, Runner]:
@@ -54,6 +56,11 @@ def _run(runner: Runner, paths: list[str], run: RunOptions) -> Report:
 
 def apply_decisions(report: Report, workspace: Workspace, decisions: bool = True, baseline: bool = True) -> None:
     """Decisions and baseline from the database, when it exists (a chosen one must)."""
+    if not (decisions or baseline) or not (workspace.db_chosen or workspace.db_path.exists()):
+        return  # nothing to apply: the review modules (database, fingerprints, verdict rules) stay unloaded
+    from ..review.apply import apply_from_database
+    from ..review.store import StoreError
+
     try:
         apply_from_database(report, workspace, use_decisions=decisions, use_baseline=baseline)
     except StoreError as exc:
@@ -63,6 +70,8 @@ def apply_decisions(report: Report, workspace: Workspace, decisions: bool = True
 @contextlib.contextmanager
 def open_store(workspace: Workspace, create: bool = True) -> Iterator[Store]:
     """The review database for a command; any StoreError (opening or later) is a Chinese error, exit 2."""
+    from ..review.store import Store, StoreError
+
     try:
         store = Store.open(workspace.db_path, create=create)
     except StoreError as exc:
