@@ -9,6 +9,7 @@ recomputed and a document recognised from a stored result without reading the fi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -39,8 +40,13 @@ def tally(verdicts: list[tuple[str, Assessment | None]]) -> dict[str, int]:
     return {**out, **extra}
 
 
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))  # once per class: a re-scan rebuilds thousands of results
+
+
 def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)
     return {k: v for k, v in d.items() if k in names}
 
 
