@@ -71,6 +71,9 @@ def _sort_key(p: str) -> tuple[str, ...]:
     return tuple(Path(p).parts)
 
 
+NOT_REGULAR = "不是普通文件（设备、管道或套接字），已跳过"
+
+
 def file_problem(p: Path) -> str | None:
     """Why a path that should be a document file cannot be read, or None. Never opens the file (a FIFO
     would block the scan)."""
@@ -85,8 +88,17 @@ def file_problem(p: Path) -> str | None:
             return "没有访问权限"
         return None  # "文件不存在" and the like are reported when the file is read
     if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
-        return "不是普通文件（设备、管道或套接字），已跳过"
+        return NOT_REGULAR
     return None
+
+
+def _own_mode(p: Path) -> int | None:
+    """The mode of ``p`` when it is not a symbolic link (and can be looked at), else None."""
+    try:
+        mode = os.lstat(p).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISLNK(mode) else mode
 
 
 def walk(paths: list[str], extensions: set[str] | None = None, exclude: Exclude | None = None,
@@ -156,10 +168,17 @@ class _Walker:
                 stack.pop()
                 continue
             child, child_rel = item
-            is_dir = child.is_dir()
-            if self.exclude.matches(child_rel, is_dir):
-                continue
-            problem = file_problem(child) or self.links.outside(child)
+            mode = _own_mode(child)
+            if mode is not None:  # not a link: one lstat says all that file_problem and outside would
+                is_dir = stat.S_ISDIR(mode)
+                if self.exclude.matches(child_rel, is_dir):
+                    continue
+                problem = None if is_dir or stat.S_ISREG(mode) else NOT_REGULAR
+            else:
+                is_dir = child.is_dir()
+                if self.exclude.matches(child_rel, is_dir):
+                    continue
+                problem = file_problem(child) or self.links.outside(child)
             if problem is not None:
                 self.found.append(Entry(str(child), error=problem))
             elif is_dir:
