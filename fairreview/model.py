@@ -9,8 +9,9 @@ recomputed and a document recognised from a stored result without reading the fi
 
 from __future__ import annotations
 
+import copy
 import functools
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .report.labels import VERDICT_ZH, summary_line
@@ -43,6 +44,38 @@ def tally(verdicts: list[tuple[str, Assessment | None]]) -> dict[str, int]:
 @functools.cache
 def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls))  # once per class: a re-scan rebuilds thousands of results
+
+
+@functools.cache
+def _field_order(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def as_data(value: Any) -> Any:
+    """:func:`dataclasses.asdict` (the same dicts, lists and copies), without its generic ``deepcopy`` of
+    every string and number: a report's dicts are built for every finding of every document."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value  # immutable: deepcopy would return it as it is
+    if kind is list:
+        return [as_data(v) for v in value]
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: as_data(getattr(value, name)) for name in _field_order(kind)}
+    return _as_data_other(value)
+
+
+def _as_data_other(value: Any) -> Any:
+    """What :func:`dataclasses.asdict` does with a value that is not a field of the model's usual types."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(*[as_data(v) for v in value])
+    if isinstance(value, list | tuple):
+        return type(value)(as_data(v) for v in value)
+    if isinstance(value, dict):
+        return type(value)((as_data(k), as_data(v)) for k, v in value.items())
+    return copy.deepcopy(value)
 
 
 def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
@@ -149,9 +182,9 @@ class FindingReview:
         if self.fingerprint is not None:
             d["fingerprint"] = self.fingerprint
         if self.notes:
-            d["review_notes"] = [asdict(n) for n in self.notes]
+            d["review_notes"] = [as_data(n) for n in self.notes]
         if self.decision is not None:
-            d["decision"] = asdict(self.decision)
+            d["decision"] = as_data(self.decision)
         if self.status is not None:
             d["review_status"] = self.status
         if self.baseline is not None:
@@ -221,9 +254,9 @@ class Finding:
         if self.line:
             d["line"], d["column"] = self.line, self.column
         if self.superseded is not None:
-            d["superseded"] = asdict(self.superseded)
+            d["superseded"] = as_data(self.superseded)
         if self.precedent is not None:
-            d["precedent"] = asdict(self.precedent)
+            d["precedent"] = as_data(self.precedent)
         d.update(self.review.to_dict())
         return d
 
@@ -255,7 +288,7 @@ class Meta:
     continues: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_data(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Meta:
@@ -277,7 +310,7 @@ class Assessment:
     checks: list[str] = field(default_factory=list)  # what the clerk must check by hand
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_data(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Assessment:
@@ -305,7 +338,7 @@ class FinalVerdict:
     unreviewed_findings: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = as_data(self)
         return {"verdict": d.pop("verdict"), "verdict_zh": VERDICT_ZH[self.verdict], **d}
 
 
@@ -327,7 +360,7 @@ class DocumentReview:
             d["scan_verdict"] = self.scan_verdict
             d["scan_reasons"] = list(self.scan_reasons)
         if self.counts is not None:
-            d["review"] = asdict(self.counts)
+            d["review"] = as_data(self.counts)
         if self.final is not None:
             d["final_verdict"] = self.final.to_dict()
         return d
@@ -407,7 +440,7 @@ class DocumentResult:
 
     def to_record(self) -> dict[str, Any]:
         """What a stored result keeps: the JSON contract plus the outline and the sketch."""
-        outline = asdict(self.outline) if self.outline is not None else None
+        outline = as_data(self.outline) if self.outline is not None else None
         return {**self.to_dict(), "outline": outline, "sketch": list(self.sketch)}
 
     @classmethod
