@@ -57,7 +57,7 @@ _ATOMS = (str, int, float, bool, type(None))
 def as_data(value: Any) -> Any:
     """:func:`dataclasses.asdict` (the same dicts, lists and copies), without its generic ``deepcopy`` of
     every string and number: a report's dicts are built for every finding of every document."""
-    kind = type(value)
+    kind: type = type(value)
     if kind in _ATOMS:
         return value  # immutable: deepcopy would return it as it is
     if kind is list:
