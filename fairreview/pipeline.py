@@ -121,7 +121,7 @@ class Engine:
         cfg = self.settings
         for rule in self._detector_rules:  # whole-document checks (LG001), selected like every rule
             doc.findings.extend(detectors.run(rule, text, norm, structure, cfg.as_of))
-        doc.outline = outline(structure, norm.text)
+        doc.outline = outline(structure, norm.text, roles=bool(doc.findings))
         for f in doc.findings:
             f.line, f.column = line_and_column(text, f.start)
         if doc.findings:  # only a document with findings can get decisions without being named

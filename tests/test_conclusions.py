@@ -306,3 +306,17 @@ def test_expired_with_only_warnings_says_they_are_tentative() -> None:
     doc = scan("old_tentative.txt", text)
     assert doc.verdict == "expired" and doc.assessment.restrictive and doc.assessment.tentative
     assert doc.assessment.label == f"失效（{EXPIRED_RESTRICTIVE}；疑似，待复核）"
+
+
+def test_clause_roles_are_judged_only_where_a_finding_needs_them() -> None:
+    """The roles of a document's clauses decide 废止 and where a finding stands; a document without findings
+    is concluded without them (judging every clause of a long regulation costs more than matching it)."""
+    from fairreview.pipeline import Engine
+
+    engine = Engine()
+    clean = engine.scan_bytes("第一条 为规范市场秩序，制定本办法。\n第二条 本办法自发布之日起施行。\n".encode(), "a.txt")
+    assert not clean.findings and clean.outline is not None and clean.outline.roles == []
+    assert clean.verdict == "retain"
+    flagged = engine.scan_bytes("第一条 为规范市场秩序，制定本办法。\n第二条 对注册地在本区的企业给予奖励。\n".encode(),
+                                "b.txt")
+    assert flagged.findings and flagged.outline is not None and len(flagged.outline.roles) >= 2

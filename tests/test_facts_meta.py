@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairreview.facts import extract_meta
 from fairreview.facts.dates import add_years, cn_int, parse_date
@@ -185,3 +187,27 @@ def test_policies_corpus_doc_numbers(shared: Path) -> None:
         assert got is None or got == want, (r["file"], got, want)  # never a wrong number
         right += got == want
     assert right >= 0.9 * len(known)
+
+
+_PIECES = ["已签约", "未兑现的奖励", "按原政策继续执行", "继续执行", "有效期满后", "本办法", "《某某办法》", "〔2023〕5号",
+           "企业", "兑现完毕", "。", ";", "\n", ",", "自印发之日起施行"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16), st.sampled_from(["", "某某办法", "关于印发某某办法的通知"]))
+def test_continuation_shortcut_finds_what_reading_every_sentence_finds(pieces: list[str], title: str) -> None:
+    """find_continuation skips a text with no 继续执行-like words; reading every sentence agrees."""
+    import re
+
+    from fairreview.facts import meta
+
+    text = "".join(pieces)
+    slow = None
+    for sent in meta._sentences(text):
+        if meta._CONTINUES.search(sent) is None:
+            continue
+        cited = re.findall(r"《([^》]{2,80})》", sent)
+        if not (meta._OTHER_DOC.search(sent) and not (title and cited and all(c in title for c in cited))):
+            slow = sent.strip()
+            break
+    assert meta.find_continuation(text, title or None) == slow

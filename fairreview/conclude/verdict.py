@@ -40,11 +40,13 @@ def is_legality(f: Finding) -> bool:
     return family(f.rule) in LEGALITY_FAMILIES
 
 
-def outline(structure: Structure, text: str) -> Outline:
-    """What the verdict needs of the clause tree (kept with a stored result: the tree itself is not)."""
+def outline(structure: Structure, text: str, roles: bool = True) -> Outline:
+    """What the verdict needs of the clause tree (kept with a stored result: the tree itself is not).
+    ``roles``: the role of each clause, which only a document with findings needs (the scan leaves them out
+    of the others: judging every clause of a regulation costs more than matching it)."""
     operative = {s.clause for s in structure.sentences
                  if not s.is_title and structure.clauses[s.clause].level != "front"}
-    return Outline(operative_clauses=len(operative), roles=clause_roles(text, structure))
+    return Outline(operative_clauses=len(operative), roles=clause_roles(text, structure) if roles else [])
 
 
 def _confirmed(f: Finding) -> bool:

@@ -82,6 +82,7 @@ _PENDING = (r"(?:未兑现|尚未兑现|未兑付|尚未兑付|未拨付|未享�
 _GO_ON = (r"(?:继续执行|继续兑现|继续享受|继续有效|按原政策(?:继续)?(?:执行|兑现|享受)|"
           r"按原(?:规定|标准|协议|约定)(?:继续)?(?:执行|兑现)|(?:执行|兑现|享受)(?:至|到)(?:期满|兑现完毕|协议期满|结束)|兑现完毕)")
 _AFTER_END = r"(?:有效期满|有效期届满|(?:政策|措施|办法|文件|意见|细则)(?:期满|到期|届满|失效|废止|停止执行))后"
+_GO_ON_RE = re.compile(_GO_ON)
 _CONTINUES = re.compile(rf"{_PENDING}[^。;]{{0,50}}?{_GO_ON}|{_AFTER_END}[^。;]{{0,40}}?{_GO_ON}")
 #: another document named in the sentence: then what goes on is that document's, not this one's
 _OTHER_DOC = re.compile(r"〔\d{4}〕|\[\d{4}\]|\(\d{4}\)\d+号|《")
@@ -319,6 +320,8 @@ def continues_whole(sentence: str) -> bool:
 
 def find_continuation(text: str, title: str | None) -> str | None:
     """The sentence saying that what this document granted goes on being paid or applied after it ends."""
+    if not _GO_ON_RE.search(text):  # every such sentence says 继续执行 or the like: most documents never do
+        return None
     for sent in _sentences(text):
         m = _CONTINUES.search(sent)
         if m is None:

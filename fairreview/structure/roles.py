@@ -153,6 +153,9 @@ def clause_roles(text: str, structure: Structure) -> list[str]:
     doc = _Doc(title, set(re.findall(r"《([^》]{4,80})》", title)) | {title},
                {c.parent for c in structure.clauses if c.parent is not None}, sentences)
     roles: list[str] = []
+    measures_before = False
     for i, clause in enumerate(structure.clauses):
-        roles.append(_role(i, clause, _body(text[clause.start:clause.end]), doc, MEASURE in roles))
+        role = _role(i, clause, _body(text[clause.start:clause.end]), doc, measures_before)
+        measures_before = measures_before or role == MEASURE
+        roles.append(role)
     return roles
