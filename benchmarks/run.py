@@ -13,6 +13,7 @@ goes. Results go to ``benchmarks/results/bench-<time>.{json,md}``; see benchmark
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import os
@@ -323,6 +324,27 @@ def machine() -> dict[str, Any]:
             "os": platform.platform(), "git_commit": commit or None, "load_at_start": os.getloadavg()}
 
 
+def _prepare_code(snapshot: bool, work: Path, results: dict[str, Any]) -> dict[str, str] | None:
+    """The code to measure (a frozen copy with ``snapshot``: on a shared checkout others' edits would
+    invalidate the cache mid-run), with its bytecode; the environment that runs it (None: this one)."""
+    env: dict[str, str] | None = None
+    if snapshot:
+        snap = work / "snapshot"
+        shutil.copytree(ROOT / "fairreview", snap / "fairreview",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        if (ROOT / "lexicons").is_dir():
+            shutil.copytree(ROOT / "lexicons", snap / "lexicons")
+        env = {**os.environ, "PYTHONPATH": str(snap)}
+        results["snapshot"] = True
+    # An installed package has its bytecode (pip compiles it; an editable install writes it on first run). Where
+    # PYTHONDONTWRITEBYTECODE is set, as in some sandboxes, every process would compile ~80 modules (≈75 ms)
+    # that no user's machine compiles: compile them once, as the installation would.
+    code = (work / "snapshot" if snapshot else ROOT) / "fairreview"
+    results["bytecode_compiled"] = bool(compileall.compile_dir(str(code), quiet=1, workers=1))
+    results["pythondontwritebytecode"] = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+    return env
+
+
 # -- the run ---------------------------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> dict[str, Any]:
     corpus = Path(args.corpus).resolve()
@@ -334,15 +356,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     out = {name: work / f"{name}.json" for name in ("cold", "cold_cache", "rescan", "jobs1", "xN")}
     cache = work / "cache"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    env: dict[str, str] | None = None
-    if args.snapshot:  # freeze the code: on a shared checkout others' edits would invalidate the cache mid-run
-        snap = work / "snapshot"
-        shutil.copytree(ROOT / "fairreview", snap / "fairreview",
-                        ignore=shutil.ignore_patterns("__pycache__"))
-        if (ROOT / "lexicons").is_dir():
-            shutil.copytree(ROOT / "lexicons", snap / "lexicons")
-        env = {**os.environ, "PYTHONPATH": str(snap)}
-        results["snapshot"] = True
+    env = _prepare_code(args.snapshot, work, results)
     # Scans run from the work folder: no fairreview.toml of the checkout applies, and -m finds the snapshot.
     try:
         print("import time …", file=sys.stderr)

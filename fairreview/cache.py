@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 from .escapes import escape_text
 from .match.lexicon_files import builtin_dir
 from .model import VERDICTS, DocumentResult
+from .regex import Regex
 from .settings import Settings
 from .version import __version__
 
@@ -187,7 +188,7 @@ def lexicon_key(settings: Settings) -> str:
 
 def _canon(value: Any) -> Any:
     """A stable, complete JSON-able form (``repr`` of a long compiled regex is truncated, so not that)."""
-    if isinstance(value, re.Pattern):
+    if isinstance(value, Regex):
         return ["re", value.pattern, value.flags]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _canon(getattr(value, f.name)) for f in dataclasses.fields(value)
@@ -269,7 +270,7 @@ class ShapeError(ValueError):
 
 def to_data(value: Any) -> Any:
     """Frozen dataclasses (a :class:`Lexicon`) as JSON data; a compiled regex as its pattern and flags."""
-    if isinstance(value, re.Pattern):
+    if isinstance(value, Regex):
         return {"pattern": value.pattern, "flags": value.flags}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -305,8 +306,8 @@ def _converter(tp: Any) -> _Convert:
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
         return _optional_converter(tp)
-    if tp is re.Pattern or origin is re.Pattern:
-        return _from_pattern
+    if tp is Regex:
+        return _from_regex
     if origin in (tuple, list, frozenset, dict):
         return _container_converter(tp, origin, typing.get_args(tp))
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -345,16 +346,14 @@ def _optional_converter(tp: Any) -> _Convert:
 _REGEX_FLAGS = int(re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE | re.ASCII)
 
 
-def _from_pattern(data: Any) -> re.Pattern[str]:
+def _from_regex(data: Any) -> Regex:
+    """Compiled when first used: the row's seal says that this program wrote it, after compiling it."""
     if not (isinstance(data, dict) and set(data) == {"pattern", "flags"}
             and isinstance(data["pattern"], str) and type(data["flags"]) is int):
         raise ShapeError("正则表达式应为 {pattern, flags}")
     if data["flags"] & ~_REGEX_FLAGS:
         raise ShapeError(f"正则表达式的标志无效：{data['flags']}")
-    try:
-        return re.compile(data["pattern"], data["flags"])
-    except (re.error, ValueError, TypeError, OverflowError) as exc:
-        raise ShapeError(f"正则表达式无效：{exc}") from exc
+    return Regex(data["pattern"], data["flags"])
 
 
 def _dataclass_converter(tp: type) -> _Convert:

@@ -480,8 +480,13 @@ def test_a_stored_regex_with_unknown_flags_is_refused() -> None:
     import re
 
     from fairreview.cache import ShapeError, from_data
+    from fairreview.regex import Regex
 
-    assert from_data(re.Pattern, {"pattern": "a|b", "flags": int(re.UNICODE)}).pattern == "a|b"
+    back = from_data(Regex, {"pattern": "a|b", "flags": int(re.UNICODE)})
+    assert isinstance(back, Regex) and back.search("xb") is not None and back.flags == re.UNICODE
     for flags in (1, -1, 1 << 20):
         with pytest.raises(ShapeError):
-            from_data(re.Pattern, {"pattern": "a|b", "flags": flags})
+            from_data(Regex, {"pattern": "a|b", "flags": flags})
+    for shape in ({"pattern": "a"}, {"pattern": 1, "flags": 0}, {"pattern": "a", "flags": True}, "a|b"):
+        with pytest.raises(ShapeError):
+            from_data(Regex, shape)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..read.normalize import normalize_term
+from ..regex import NEVER, Regex
 from ..yamldata import load_yaml
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -37,7 +38,7 @@ class TermClass:
     source: str = ""
     patterns: tuple[str, ...] = ()  # regular expressions for forms a word list cannot state
     excepts: tuple[str, ...] = ()  # longer words a term must not be part of (纳税 but not 纳税人)
-    regex: re.Pattern[str] = field(default=re.compile("(?!)"), compare=False, repr=False)
+    regex: Regex = field(default=NEVER, compare=False, repr=False)
 
     @property
     def anchorable(self) -> bool:
@@ -57,9 +58,9 @@ def _term_regex(term: str, excepts: tuple[str, ...]) -> str:
     return out
 
 
-def _compile(terms: tuple[str, ...], patterns: tuple[str, ...] = (), excepts: tuple[str, ...] = ()) -> re.Pattern[str]:
+def _compile(terms: tuple[str, ...], patterns: tuple[str, ...] = (), excepts: tuple[str, ...] = ()) -> Regex:
     parts = [*patterns, *(_term_regex(t, excepts) for t in terms)]
-    return re.compile("|".join(parts)) if parts else re.compile("(?!)")
+    return Regex("|".join(parts), check=True) if parts else NEVER
 
 
 def make_class(name: str, terms: list[str] | tuple[str, ...], title: str = "", *, notes: str = "",

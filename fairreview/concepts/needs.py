@@ -15,6 +15,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]  # the parser 
 from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
 from typing import Any
 
+from ..regex import Regex
 from .classes import TermClass
 
 
@@ -22,7 +23,7 @@ from .classes import TermClass
 class Need:
     terms: frozenset[str] = frozenset()  # two or more characters each
     chars: frozenset[str] = frozenset()  # single characters
-    regexes: tuple[re.Pattern[str], ...] = ()
+    regexes: tuple[Regex, ...] = ()
 
     @property
     def automatic(self) -> bool:
@@ -34,7 +35,7 @@ class Need:
         return any(c in text for c in self.chars) or any(rx.search(text) for rx in self.regexes)
 
 
-def of_terms(terms: frozenset[str] | set[str] | tuple[str, ...], regexes: tuple[re.Pattern[str], ...] = ()) -> Need:
+def of_terms(terms: frozenset[str] | set[str] | tuple[str, ...], regexes: tuple[Regex, ...] = ()) -> Need:
     words = frozenset(t for t in terms if t)
     return Need(frozenset(t for t in words if len(t) >= 2), frozenset(t for t in words if len(t) == 1), regexes)
 
@@ -54,7 +55,7 @@ def class_need(cls: TermClass) -> Need:
     found: list[Need | None] = [of_terms(cls.terms)]
     for pattern in cls.patterns:
         lits = required_literals(pattern)
-        found.append(of_terms(lits) if lits else Need(regexes=(re.compile(pattern),)))
+        found.append(of_terms(lits) if lits else Need(regexes=(Regex(pattern),)))
     need = union(found)
     assert need is not None
     return need

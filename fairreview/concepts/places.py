@@ -21,6 +21,7 @@ import re
 
 import ahocorasick_rs
 
+from ..regex import Regex
 from .gazetteer import AMBIGUOUS_FULL, ambiguous_short, names
 from .needs import Need, of_terms, union
 from .spans import SentenceView, Span
@@ -52,7 +53,7 @@ ABBREVIATIONS = frozenset(
     "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川蜀黔贵滇云藏陕秦甘陇青宁新港澳"
     "甬杭穗蓉榕邕筑厦汉锡温嘉湖绍衢舟台金丽萧"
 )
-_ABBR_CHAR = re.compile("[" + "".join(sorted(ABBREVIATIONS)) + "]")
+_ABBR_CHAR = Regex("[" + "".join(sorted(ABBREVIATIONS)) + "]")
 _ABBR_BEFORE = ("在", "来", "赴", "进", "入", "驻", "落户", "留")
 _ABBR_AFTER_WORDS = ("注册", "登记", "纳税", "缴税", "设立", "落户", "落地", "投资", "经营", "企业", "公司", "机构", "分支", "办事",
                      "单位", "生产", "本地", "期间")

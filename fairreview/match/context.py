@@ -20,11 +20,11 @@ governs): the second has no modal before the place, no benefit and no eligibilit
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..concepts.classes import TermClass
 from ..concepts.spans import SentenceView, Span
+from ..regex import Regex
 from .frames import Atom, FrameHit, occurrences_of
 
 GATES = ("condition", "preference", "benefit", "definition", "scoring")
@@ -54,7 +54,7 @@ SCOPE_ZH = {
     "personal": "面向个人的文件（标题中）且句中没有经营者",
 }
 assert set(GATE_ZH) == set(GATES) and set(SCOPE_ZH) == set(SCOPES)
-SCORE = re.compile(
+SCORE = Regex(
     r"(得|加|计|记|给予|奖励)\s*\d+(\.\d+)?\s*分|\d+(\.\d+)?\s*分(?=[,;。)(\s]|$)|(最高|最多|满分)\s*\d+\s*分|打分|不得分|加分|扣分"
 )
 
@@ -67,7 +67,7 @@ class Constraint:
     scope: str
     atoms: tuple[Atom, ...] = ()
     n: int = 0
-    regex: re.Pattern[str] | None = None
+    regex: Regex | None = None
 
     def describe(self) -> str:
         what = self.regex.pattern if self.regex is not None else " | ".join(a.describe() for a in self.atoms)
@@ -135,14 +135,14 @@ def _in_text(c: Constraint, text: str, classes: dict[str, TermClass]) -> bool:
     return False
 
 
-def _atom_regex(atom: Atom, classes: dict[str, TermClass]) -> re.Pattern[str] | None:
+def _atom_regex(atom: Atom, classes: dict[str, TermClass]) -> Regex | None:
     if atom.kind == "class":
         return classes[atom.name].regex
     if atom.kind == "literal":
         return atom.regex
     if atom.kind == "alt":
         parts = [r.pattern for r in (_atom_regex(a, classes) for a in atom.alts) if r is not None]
-        return re.compile("|".join(parts)) if parts else None
+        return Regex("|".join(parts)) if parts else None
     return None
 
 

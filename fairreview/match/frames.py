@@ -34,6 +34,7 @@ from ..concepts.classes import TermClass
 from ..concepts.places import LOCAL_KINDS
 from ..concepts.spans import LABELS, SentenceView
 from ..read.normalize import normalize_term
+from ..regex import Regex
 
 DEFAULT_GAP = 8
 _OP = re.compile(r"^(\.\.|~)(\d+)?$")
@@ -56,7 +57,7 @@ class Atom:
     exclude_kinds: bool = False
     terms: tuple[str, ...] = ()
     alts: tuple[Atom, ...] = ()
-    regex: re.Pattern[str] | None = field(default=None, compare=False)
+    regex: Regex | None = field(default=None, compare=False)
 
     @property
     def uses_spans(self) -> bool:
@@ -106,7 +107,7 @@ class Atom:
         return occurrences_of(view, rx)
 
 
-def occurrences_of(view: SentenceView, rx: re.Pattern[str]) -> list[tuple[int, int, str]]:
+def occurrences_of(view: SentenceView, rx: Regex) -> list[tuple[int, int, str]]:
     """Every occurrence of ``rx`` in the sentence, overlapping ones included (国有企业 and 企业 both count)."""
     cache = view.__dict__.setdefault("_occ", {})
     got = cache.get(rx.pattern)
@@ -129,7 +130,7 @@ def _literal(token: str) -> Atom:
     terms = tuple(sorted({normalize_term(t) for t in raw.split("|") if t}, key=lambda t: (-len(t), t)))
     if not terms:
         raise FrameError(f"空的词语：{token!r}")
-    return Atom("literal", terms=terms, regex=re.compile("|".join(map(re.escape, terms))))
+    return Atom("literal", terms=terms, regex=Regex("|".join(map(re.escape, terms))))
 
 
 def _span_atom(label: str, neg: str | None, kinds: str | None) -> Atom:

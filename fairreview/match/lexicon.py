@@ -26,6 +26,7 @@ from ..concepts.spans import DOC_KINDS
 from ..legal import provisions
 from ..model import SEVERITIES
 from ..read.normalize import normalize_term
+from ..regex import Regex
 from ..yamldata import load_yaml
 from . import detectors
 from .context import GATES, SCOPES, Constraint
@@ -167,12 +168,12 @@ def _groups(value: Any, file: str, code: str, fld: str) -> tuple[tuple[str, ...]
 
 def _literal_atom(terms: tuple[str, ...]) -> Atom:
     uniq = tuple(sorted(set(terms), key=lambda t: (-len(t), t)))
-    return Atom("literal", terms=uniq, regex=re.compile("|".join(map(re.escape, uniq))))
+    return Atom("literal", terms=uniq, regex=Regex("|".join(map(re.escape, uniq))))
 
 
-def _regex(raw: Any, file: str, code: str, fld: str) -> re.Pattern[str]:
+def _regex(raw: Any, file: str, code: str, fld: str) -> Regex:
     try:
-        return re.compile(normalize_term(str(raw)))
+        return Regex(normalize_term(str(raw)), check=True)
     except re.error as exc:
         raise LexiconError(file, code, fld, f"正则表达式无效：{exc}") from exc
 

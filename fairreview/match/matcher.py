@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..concepts.registry import build_providers
 from ..concepts.spans import DocContext, SentenceView
 from ..model import Clause, Sentence, Structure
+from ..regex import Regex
 from .automaton import TermIndex
 from .context import gate, holds
 from .exceptions import art12_exception
@@ -70,7 +71,7 @@ class Matcher:
         self.prefilter = Prefilter(lexicon.rules, self.classes)
         self.index = TermIndex(self.prefilter.terms)
         ban = self.classes.get("restated_ban")
-        self.ban = ban.regex if ban is not None else re.compile("不得|禁止|严禁")
+        self.ban = ban.regex if ban is not None else Regex("不得|禁止|严禁")
 
     @property
     def segmenter(self) -> Segmenter | None:

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..concepts.spans import SentenceView
+from ..regex import Regex
 
 # "不得低于 50 万元" limits a quantity; in scoring rules a closing "不得分" means "scores no points".
 _NOT_A_BAN = re.compile(
@@ -51,7 +52,7 @@ class Polarity:
     kind: str = ""  # "ban" or "quote"
 
 
-def _last_ban(text: str, lo: int, hi: int, ban: re.Pattern[str], overlap: bool = True) -> re.Match[str] | None:
+def _last_ban(text: str, lo: int, hi: int, ban: Regex, overlap: bool = True) -> re.Match[str] | None:
     """The last ban cue that starts in [lo, hi); with ``overlap`` it may run into the matched words at hi
     (不以 before 以…), without it (between matched words) it must end before them."""
     last = None
@@ -75,7 +76,7 @@ def _ban(m: re.Match[str] | None, kind: str = "ban") -> Polarity:
     return Polarity(True, m.group(0), kind) if m is not None else _NONE
 
 
-def _between(view: SentenceView, ban: re.Pattern[str], parts: tuple[tuple[int, int, str], ...]) -> Polarity:
+def _between(view: SentenceView, ban: Regex, parts: tuple[tuple[int, int, str], ...]) -> Polarity:
     """A ban between the matched words, inside one clause."""
     ordered = sorted(parts)
     for (_, a, _), (b, _, _) in zip(ordered, ordered[1:], strict=False):
@@ -86,7 +87,7 @@ def _between(view: SentenceView, ban: re.Pattern[str], parts: tuple[tuple[int, i
     return _NONE
 
 
-def _carried(view: SentenceView, idx: int, ban: re.Pattern[str]) -> Polarity:
+def _carried(view: SentenceView, idx: int, ban: Regex) -> Polarity:
     """Earlier clauses that end in an instrumental adjunct ("不得以…为由,") carry their ban into this one."""
     for a, b in reversed(view.clauses[:idx]):
         if not _INSTRUMENTAL_END.search(view.text[a:b].rstrip()):
@@ -109,7 +110,7 @@ def _quoted(before: str) -> Polarity:
     return _NONE
 
 
-def polarity(view: SentenceView, head: int, ban: re.Pattern[str],
+def polarity(view: SentenceView, head: int, ban: Regex,
              parts: tuple[tuple[int, int, str], ...] = ()) -> Polarity:
     """Polarity of the words at ``head`` (an offset into the sentence); ``parts`` are the matched words,
     between which a ban also counts ("准入条件不得与经济贡献挂钩")."""
@@ -137,7 +138,7 @@ _CHAIN_START = re.compile(
 )
 
 
-def chained_ban(previous: list[str], sentence: str, ban: re.Pattern[str]) -> Polarity:
+def chained_ban(previous: list[str], sentence: str, ban: Regex) -> Polarity:
     """Polarity a sentence inherits from the sentences before it in its clause (``previous``, nearest
     last) that it continues after a "；": the first one that does not end in "；", or whose ban does not
     reach its end, stops the chain."""
