@@ -68,3 +68,42 @@ def test_context_lines() -> None:
     start = text.index("丙")
     assert _context(text, start, start + 2) == ("第二条 乙。", "第三条 丁。")
     assert _context(text, 0, 6) == ("", "第二条 乙。丙。")
+
+
+def _document_of(path: Path) -> object:
+    res = CliRunner().invoke(main, ["scan", str(path), "--format", "json", "--no-cache"], catch_exceptions=False)
+    from fairreview.model import DocumentResult
+
+    return DocumentResult.from_dict(json.loads(res.stdout)["documents"][0])
+
+
+def test_the_text_read_again_for_context_is_the_scanned_text_or_nothing(work: Path) -> None:
+    from fairreview.review.source import read_document_text
+
+    path = work / "docs" / "a.txt"
+    doc = _document_of(path)
+    text = read_document_text(doc)  # type: ignore[arg-type]
+    assert text is not None and "县邮政快递服务公司" in text
+    path.write_text(DOC.replace("邮政", "顺达"), encoding="utf-8")  # no longer the bytes that were scanned
+    assert read_document_text(doc) is None  # type: ignore[arg-type]
+
+
+def test_the_text_read_again_keeps_to_the_document_budget(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review screen reads a document again in a worker within the budget, as the scan did: a reader that
+    never returns costs the context lines, not the reviewer's session."""
+    import time
+
+    from fairreview.read import registry
+    from fairreview.review.source import read_document_text
+    from fairreview.settings import Budget, Settings
+
+    doc = _document_of(work / "docs" / "a.txt")
+
+    real = registry._extract
+
+    def stuck(data: bytes, name: str) -> object:
+        time.sleep(30)  # then the text, which only a reader without a budget would get to return
+        return real(data, name)
+
+    monkeypatch.setattr(registry, "_extract", stuck)  # the worker is forked from here and inherits it
+    assert read_document_text(doc, Settings(budget=Budget(timeout_s=1.0))) is None  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ served from the cache."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..match.lexicon_files import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import DocumentResult
-from ..read import Extracted, ReadError
+from ..read import Extracted, ReadError, extract
 from ..read.files import read_bytes
 from ..settings import Settings
 
@@ -119,6 +120,8 @@ class TextJob:
         from ..pipeline import extract_file
 
         try:
+            if task.data is not None:  # bytes the caller has already read (and checked)
+                return extract(task.data, task.name or os.path.basename(task.path))
             return extract_file(task.path, self.max_bytes)
         except ReadError as exc:
             return str(exc)

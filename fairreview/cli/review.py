@@ -4,6 +4,7 @@ the one runner, so a review after a cached scan reads no document again."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..review.apply import apply_document, register_document
 from ..review.baseline import record_baseline
 from ..review.fingerprint import sentence_fingerprint
 from ..review.ledger import summary_line, write_ledger
-from ..review.source import ensure_sketch
+from ..review.source import ensure_sketch, read_document_text
 from ..review.status import parse_conclusion
 from ..review.tui import Session
 from ..settings import Settings
@@ -47,8 +48,8 @@ def review(paths: tuple[str, ...], review_all: bool, color: bool | None, setting
     reviewer = scanning.reviewer_name(settings.workspace)
     report, _ = scanning.scan(paths, settings, run)
     with scanning.open_store(settings.workspace) as store:
-        code = Session(report, store, reviewer, review_all=review_all,
-                       color=colour_wanted(sys.stdout, color)).run()
+        code = Session(report, store, reviewer, review_all=review_all, color=colour_wanted(sys.stdout, color),
+                       text_source=functools.partial(read_document_text, settings=settings)).run()
     sys.exit(code)
 
 
@@ -69,7 +70,7 @@ def decide(file: str, conclusion: str, reason: str, settings: Settings, run: Run
     reviewer = scanning.reviewer_name(settings.workspace)
     report, _ = scanning.scan((file,), settings, run)
     (doc,) = report.documents
-    ensure_sketch(doc)  # a document without findings was not sketched by the scan
+    ensure_sketch(doc, functools.partial(read_document_text, settings=settings))  # not sketched by the scan
     with scanning.open_store(settings.workspace) as store:
         doc_id = register_document(store, doc)
         apply_document(doc, doc_id, store, report.as_of or "")  # the recommendation after decisions

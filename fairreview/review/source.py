@@ -8,8 +8,10 @@ import hashlib
 import os
 from collections.abc import Callable
 
+from ..batch.texts import extract_data
 from ..model import DocumentResult
-from ..read import ReadError, extract
+from ..read import Extracted
+from ..settings import Settings
 from .fingerprint import sketch
 
 MAX_REREAD_BYTES = 512 * 1024 * 1024
@@ -18,20 +20,20 @@ MAX_REREAD_BYTES = 512 * 1024 * 1024
 TextSource = Callable[[DocumentResult], "str | None"]
 
 
-def read_document_text(doc: DocumentResult) -> str | None:
-    """Read the document again (only when it is still the bytes that were scanned)."""
+def read_document_text(doc: DocumentResult, settings: Settings | None = None) -> str | None:
+    """Read the document again (only when it is still the bytes that were scanned), in a worker process within
+    the per-document budget of ``settings``, as the scan read it."""
     if doc.path.startswith("<") or not os.path.isfile(doc.path):
         return None
     try:
         with open(doc.path, "rb") as fh:
             data = fh.read(MAX_REREAD_BYTES)
-        if doc.sha256 and hashlib.sha256(data).hexdigest() != doc.sha256:
-            return None
-        return extract(data, os.path.basename(doc.path)).text
-    except (OSError, ReadError):
+    except OSError:
         return None
-    except Exception:  # a reader bug is reported by the scan itself; here it only costs the text
+    if doc.sha256 and hashlib.sha256(data).hexdigest() != doc.sha256:
         return None
+    got = extract_data(data, doc.path, settings if settings is not None else Settings())
+    return got.text if isinstance(got, Extracted) else None  # an error only costs the context lines
 
 
 def ensure_sketch(doc: DocumentResult, source: TextSource = read_document_text) -> None:
