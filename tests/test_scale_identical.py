@@ -140,3 +140,76 @@ def test_a_document_that_kills_its_worker_is_reported_and_the_scan_goes_on(
     *others, last = report["documents"]
     assert last["path"] == str(bad) and last["verdict"] == "error" and last["error"] == crash_message(70, 1024)
     assert others == reference["documents"]
+
+
+def test_a_document_past_its_time_on_dask_is_reported_and_its_batch_goes_on(
+        folder: Path, reference: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask task runs in a worker's thread, which no signal stops: the analysis waits in a thread of its own,
+    the document is reported at its deadline, and the documents of its batch not yet begun are sent again."""
+    import threading
+
+    from fairreview.batch.budget import timeout_message
+    from fairreview.settings import Budget
+
+    distributed = pytest.importorskip("distributed", reason="Dask is optional: pip install 'fairreview[dask]'")
+    release = threading.Event()
+    real = registry.READERS[".txt"]
+
+    def stuck(data: bytes, name: str) -> Any:
+        release.wait(120)  # then a text, which only a run without a deadline would get back
+        return real(data, name)
+
+    monkeypatch.setitem(registry.READERS, ".stuck", stuck)  # a cluster of threads shares this process
+    bad = tmp_path / "first" / "00-bad.stuck"
+    bad.parent.mkdir()
+    bad.write_bytes("第一条 本办法自发布之日起施行。".encode())
+    settings = Settings(as_of=AS_OF, budget=Budget(timeout_s=3.0))
+    try:
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+                                      ) as cluster, distributed.Client(cluster, timeout=60) as client:
+            report = _json(scan_paths([str(bad.parent), str(folder)], settings, dask_client=client))
+    finally:
+        release.set()
+    first, *others = report["documents"]
+    assert first["path"] == str(bad) and first["verdict"] == "error" and first["error"] == timeout_message(3.0)
+    assert others == reference["documents"]  # the rest of its batch was analysed all the same
+
+
+def _crash(data: bytes, name: str) -> None:
+    os._exit(70)  # what a segfault in a native reader library looks like
+
+
+def _as_worker_plugin(distributed: Any, plugin: Any) -> Any:
+    """``plugin`` as a subclass of Dask's WorkerPlugin (optional dependency, so not a base class here)."""
+    cls = type("CrashingReaderPlugin", (distributed.WorkerPlugin,), {"setup": type(plugin).setup, "name": plugin.name})
+    return cls()
+
+
+class _CrashingReader:
+    """A worker plugin (a fresh worker gets it too): the reader of .crash files dies as a native crash does."""
+
+    name = "fairreview-test-crashing-reader"
+
+    def setup(self, worker: Any) -> None:
+        registry.READERS[".crash"] = _crash
+
+
+def test_a_document_that_kills_its_dask_worker_is_reported_and_the_scan_goes_on(
+        folder: Path, reference: dict, tmp_path: Path) -> None:
+    """Its batch is sent again one document at a time; the document whose worker dies alone is reported."""
+    distributed = pytest.importorskip("distributed", reason="Dask is optional: pip install 'fairreview[dask]'")
+    import dask
+
+    from fairreview.batch.cluster import WORKER_DIED
+
+    bad = tmp_path / "first" / "00-bad.crash"
+    bad.parent.mkdir()
+    bad.write_bytes(b"anything")
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, death_timeout=60
+            ) as cluster, distributed.Client(cluster, timeout=60) as client:
+        client.register_plugin(_as_worker_plugin(distributed, _CrashingReader()))
+        report = _json(scan_paths([str(bad.parent), str(folder)], Settings(as_of=AS_OF), dask_client=client))
+    first, *others = report["documents"]
+    assert first["path"] == str(bad) and first["verdict"] == "error" and first["error"] == WORKER_DIED
+    assert others == reference["documents"]

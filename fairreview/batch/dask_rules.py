@@ -1,0 +1,35 @@
+"""The rules of a Dask run, held on every worker by a worker plugin (imported only when Dask is used).
+
+A plugin rather than data scattered to the workers: the scheduler gives a plugin to every worker that joins,
+also to one that a nanny started in place of a worker that died (memory over its limit, a crashing reader, a
+restart after a document ran past its time). Scattered data lives only in the worker processes that hold it;
+when the only one dies, every batch still to run loses its rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from distributed import WorkerPlugin, get_worker
+
+from .work import EngineSpec
+
+NAME = "fairreview-rules"
+
+
+class RulesPlugin(WorkerPlugin):
+    name = NAME
+
+    def __init__(self, spec: EngineSpec):
+        self.spec = spec
+
+    def setup(self, worker: Any) -> None:
+        pass  # the Engine is built when the first batch of the run needs it (cluster._engine)
+
+
+def spec_on_this_worker(token: str) -> EngineSpec:
+    """The rules registered for the run ``token`` (a worker holds one run's rules at a time)."""
+    plugin = get_worker().plugins.get(NAME)
+    if not isinstance(plugin, RulesPlugin) or plugin.spec.token != token:
+        raise RuntimeError("Dask 工作节点上没有本次排查的规则（另一次排查替换了它？）")
+    return plugin.spec
