@@ -49,7 +49,7 @@ def _forbid_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(pipeline.Engine, "__init__", no_engine)
     monkeypatch.setattr(pipeline, "extract", no_reading)
-    monkeypatch.setattr(source, "extract", no_reading)
+    monkeypatch.setattr(source, "extract_data", no_reading)
 
 
 def test_every_scanning_command_uses_the_cached_results(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,13 +92,13 @@ def test_the_review_screen_reads_only_the_document_it_shows(work: Path, monkeypa
     run("scan", "docs", *cache)
     monkeypatch.setattr(pipeline.Engine, "__init__", lambda *_: pytest.fail("an Engine was built"))
     read: list[str] = []
-    real = source.extract
+    real = source.extract_data
 
-    def spy(data: bytes, name: str) -> Any:
-        read.append(name)
-        return real(data, name)
+    def spy(data: bytes, path: str, settings: Any) -> Any:
+        read.append(Path(path).name)
+        return real(data, path, settings)
 
-    monkeypatch.setattr(source, "extract", spy)
+    monkeypatch.setattr(source, "extract_data", spy)
     code, out = run("review", "docs", "--reviewer", "乙", *cache, input="q\n")
     assert code == 0 and "县百货公司" in out, out  # the clause, with the lines around it
     assert read == ["采购.txt"]
