@@ -125,6 +125,26 @@ def test_version_loads_nothing_of_the_library(tmp_path: Path) -> None:
     assert got == []
 
 
+def test_a_rescan_served_from_the_cache_loads_no_rules_reader_or_engine(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    code = f"""
+        import json, sys
+        from fairreview.cli import main
+        try:
+            main(["scan", {str(folder)!r}, "--cache-dir", {str(tmp_path / "c")!r}, "-q", "--format", "json",
+                  "-o", {str(tmp_path / "out.json")!r}])
+        except SystemExit:
+            pass
+        heavy = ("fairreview.pipeline", "fairreview.match.matcher", "fairreview.match.lexicon",
+                 "fairreview.read.registry", "fairreview.structure.parse", "multiprocessing.pool", "yaml")
+        print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
+    """
+    first = _python(code, tmp_path)  # analyses both documents, so it loads all of it
+    assert "fairreview.pipeline" in first and "fairreview.read.registry" in first
+    assert _python(code, tmp_path) == []  # every result cached: none of it
+    assert len(json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["documents"]) == len(DOCS)
+
+
 # -- the parsed rules in the cache -----------------------------------------------------------------------
 def _lexicon_rows(cache: Path) -> list[tuple[str, bytes]]:
     with sqlite3.connect(cache / CACHE_FILE) as db:

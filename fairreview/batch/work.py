@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..match.lexicon_files import LexiconError
 from ..match.segmenter import SegmenterError
 from ..model import DocumentResult
-from ..read import Extracted, ReadError, extract
+from ..read import Extracted, ReadError
 from ..read.files import read_bytes
 from ..settings import Settings
 
@@ -118,6 +118,7 @@ class TextJob:
 
     def read(self, task: Task) -> Extracted | str:
         from ..pipeline import extract_file
+        from ..read import extract  # here: a re-scan served from the cache imports no reader
 
         try:
             if task.data is not None:  # bytes the caller has already read (and checked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from itertools import groupby
 from pathlib import Path
@@ -14,6 +13,7 @@ from tabulate import tabulate
 from ..escapes import escape_tree, screen_name, screen_text
 from ..lextest import run_all
 from ..match.lexicon import Lexicon, LexiconError, Rule, load
+from ..report.render import pretty_json
 from ..settings import Settings, unmatched_prefixes
 from .options import (
     EXIT_CLEAN,
@@ -72,7 +72,7 @@ def lexicon_list(fmt: str, settings: Settings) -> None:
     if fmt == "json":
         rows = [_rule_json(r) for r in rules]
         out = {"lexicon_version": lex.version, "rules": rows}
-        click.echo(json.dumps(escape_tree(out), ensure_ascii=False, indent=2))
+        click.echo(pretty_json(escape_tree(out)))
         return
     for family, group in groupby(rules, key=_family_key):
         members = list(group)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from ..escapes import escape_tree, for_screen
 from ..report.details import render_document
+from ..report.render import pretty_json
 from ..settings import Settings
 from . import scanning
 from .options import EXIT_CLEAN, EXIT_FINDINGS, RunOptions, documents_argument, scan_options
@@ -24,7 +24,7 @@ def show(file: str, fmt: str, settings: Settings, run: RunOptions) -> None:
     report, _ = scanning.scan((file,), settings, run)
     (doc,) = report.documents
     if fmt == "json":
-        click.echo(json.dumps(escape_tree(doc.to_dict()), ensure_ascii=False, indent=2))
+        click.echo(pretty_json(escape_tree(doc.to_dict())))
     else:
         click.echo(render_document(for_screen(doc), show_info=True), nl=False)
     sys.exit(EXIT_FINDINGS if doc.flagged or doc.error else EXIT_CLEAN)

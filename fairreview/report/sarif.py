@@ -9,7 +9,6 @@ the clause location (第五条第（二）项) is the logical location. Review d
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..match.lexicon import Lexicon, load
 from ..model import DocumentResult, Finding, Report
 from ..review.fingerprint import sentence_fingerprint
 from .labels import SEVERITY_ZH, VERDICT_ZH
+from .render import pretty_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -217,4 +217,4 @@ _rule_descriptor(r.code, r, r.provisions, r.family) for r in lexicon.rules
         },
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(escape_tree(log), ensure_ascii=False, indent=2) + "\n"
+    return pretty_json(escape_tree(log)) + "\n"

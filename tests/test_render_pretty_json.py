@@ -1,0 +1,39 @@
+"""The indented JSON of a report: orjson where installed, the standard library's text all the same."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fairreview.escapes import escape_tree
+from fairreview.report import render
+
+# what a report holds: names and sentences with any character (escape_tree makes them valid UTF-8), counts,
+# flags, nulls; nested objects and lists, empty ones too
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["第一条 本县", "\u2028\u2029", '"\\/', "\x00\x1b[31m", "\ud800x", "𠀀𪚥", "=1+1", ""])
+ATOMS = TEXT | st.integers(-(2**63), 2**63 - 1) | st.booleans() | st.none()
+VALUES = st.recursive(ATOMS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+                      max_leaves=30)
+
+
+@given(VALUES)
+def test_the_same_text_as_the_standard_library(value: Any) -> None:
+    value = escape_tree(value)  # as render_json passes every report through it
+    assert render.pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_what_orjson_refuses_goes_to_the_standard_library() -> None:
+    big = {"n": 2**70, "s": ["甲"]}  # beyond 64 bits
+    assert render.pretty_json(big) == json.dumps(big, ensure_ascii=False, indent=2)
+
+
+def test_without_orjson_the_text_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    value = {"documents": [{"path": "某县/文件.txt", "findings": [], "chars": 12}], "summary": {}}
+    with_it = render.pretty_json(value)
+    monkeypatch.setattr(render, "orjson", None)
+    assert render.pretty_json(value) == with_it == json.dumps(value, ensure_ascii=False, indent=2)
