@@ -17,7 +17,7 @@ from fairreview.concepts.places import LOCAL_KINDS, find_places, place_need
 from fairreview.match.automaton import TermIndex
 from fairreview.match.lexicon import load
 from fairreview.match.matcher import Match, Matcher, document_context
-from fairreview.match.prefilter import Prefilter
+from fairreview.match.prefilter import Prefilter, _class_chars
 from fairreview.model import Structure
 from fairreview.read import normalize
 from fairreview.structure import parse
@@ -156,3 +156,17 @@ def test_no_trigger_is_a_single_character() -> None:
     bits = {bit: need for need, bit in prefilter.bits.items()}
     for c in prefilter.candidates:
         assert bits[c.trigger].automatic and all(len(t) >= 2 for t in bits[c.trigger].terms)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("[京津沪]", {"京", "津", "沪"}),
+    ("京", {"京"}),
+    ("[^京津]", None),  # matches almost anywhere: not a set of characters to look for
+    ("[京津]+市", None),
+    (r"[\d]", None),
+    ("(?i)[ab]", None),
+])
+def test_an_expression_that_is_one_character_class_is_looked_for_as_its_characters(
+        pattern: str, expected: set[str] | None) -> None:
+    got = _class_chars(re.compile(pattern))
+    assert (None if got is None else set(got)) == expected

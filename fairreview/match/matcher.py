@@ -23,7 +23,7 @@ from .exceptions import art12_exception
 from .frames import FrameHit, find
 from .lexicon import Lexicon, Pattern, Rule
 from .polarity import chained_ban, lead_in_polarity, polarity
-from .prefilter import Candidate, Prefilter, select
+from .prefilter import Candidate, Prefilter
 from .segmenter import Segmenter
 
 
@@ -161,7 +161,7 @@ class Matcher:
             if not mask & triggers:
                 continue
             body = text[sent.start : sent.end]
-            todo = select(by_trigger, triggers, mask, body)
+            todo = self.prefilter.select(by_trigger, mask, body)
             if todo:
                 out.extend(self._match_sentence(text, structure, k, body, todo, doc))
         return out

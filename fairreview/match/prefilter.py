@@ -8,8 +8,10 @@ sentence the bits of the words it holds. A pattern is tried on a sentence only w
 
 - the bit of its *trigger* (the need most likely to be absent) is set — sentences are sorted to patterns
   through these bits, never by testing every pattern;
-- every need that words alone decide has its bit set;
-- every other need (a single character, an expression) is met by the sentence text;
+- every need that words and single characters decide has its bit set (a need's single characters, and
+  those of an expression that is one character class, set its bit where they stand in the sentence: one
+  set intersection per sentence, not one ``in`` per need and pattern);
+- every other need (an expression) is met by the sentence text;
 - nothing about the document rules it out (``{doc: …}``, ``{title: …}`` in ``with`` / ``unless``).
 
 All of these are necessary conditions, so the matches are exactly those of trying every pattern on every
@@ -18,7 +20,10 @@ sentence; most sentences (more than 90 % of a regulation) never reach a rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # the parser behind re.compile
+from re._constants import IN, LITERAL
 
 from ..concepts.classes import TermClass
 from ..concepts.needs import Need, class_need, of_terms, union
@@ -84,6 +89,25 @@ def _weight(need: Need) -> float:
     return sum(4.0 ** -(len(t) - 2) for t in need.terms)
 
 
+def _class_chars(rx: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters of an expression that is one character class of plain characters (``[京津沪]``), else
+    None: it matches exactly where one of them stands."""
+    if rx.flags & re.IGNORECASE:
+        return None
+    try:
+        items = list(sre_parse.parse(rx.pattern))
+    except (re.error, RecursionError):
+        return None
+    if len(items) != 1:
+        return None
+    op, av = items[0]
+    if op is LITERAL:
+        return frozenset(chr(av))
+    if op is IN and av and all(o is LITERAL for o, _ in av):
+        return frozenset(chr(v) for _, v in av)
+    return None
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A pattern of a rule, ready for the sentences its needs let through."""
@@ -94,7 +118,7 @@ class Candidate:
     position: int  # the pattern's place in its rule: patterns are tried in the order they are written
     trigger: int  # the bit through which sentences reach it
     required: int  # bits that must all be set
-    lazy: tuple[tuple[int, Need], ...]  # needs read from the text unless their bit is set
+    lazy: tuple[tuple[int, tuple[re.Pattern[str], ...]], ...]  # (bit, expressions one of which must match)
     doc_checks: tuple[tuple[bool, Constraint], ...]  # (must hold, constraint) on the document alone
 
     def possible(self, doc: DocContext, classes: dict[str, TermClass]) -> bool:
@@ -105,10 +129,12 @@ class Candidate:
 
 
 class Prefilter:
-    """Needs of every pattern of a lexicon, numbered; the automaton's terms with their bits."""
+    """Needs of every pattern of a lexicon, numbered; the automaton's terms and the single characters, with
+    their bits."""
 
     def __init__(self, rules: list[Rule], classes: dict[str, TermClass]):
         self.bits: dict[Need, int] = {}
+        self._split: dict[Need, tuple[frozenset[str], tuple[re.Pattern[str], ...]]] = {}
         self.candidates: list[Candidate] = []
         for i, rule in enumerate(rules):
             for j, pat in enumerate(rule.patterns):
@@ -117,6 +143,13 @@ class Prefilter:
         for need, bit in self.bits.items():
             for t in need.terms:
                 self.terms[t] = self.terms.get(t, 0) | bit
+        self._by_chars = 0  # bits that single characters can set, each with one expression of its characters
+        self._char_rx: dict[int, re.Pattern[str]] = {}
+        for need, bit in self.bits.items():
+            chars = self._split[need][0]
+            if chars:
+                self._by_chars |= bit
+                self._char_rx[bit] = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
         self.by_trigger: dict[int, tuple[Candidate, ...]] = {}
         for c in self.candidates:
             self.by_trigger[c.trigger] = (*self.by_trigger.get(c.trigger, ()), c)
@@ -124,8 +157,22 @@ class Prefilter:
         for bit in self.by_trigger:
             self.triggers |= bit
 
+    def _parts(self, need: Need) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+        """(single characters, expressions left to run) of a need."""
+        got = self._split.get(need)
+        if got is None:
+            chars, rest = set(need.chars), []
+            for rx in need.regexes:
+                one = _class_chars(rx)
+                if one is None:
+                    rest.append(rx)
+                else:
+                    chars |= one
+            got = self._split[need] = (frozenset(chars), tuple(rest))
+        return got
+
     def _bit(self, need: Need) -> int:
-        if not need.terms:
+        if not need.terms and not self._parts(need)[0]:
             return 0
         bit = self.bits.get(need)
         if bit is None:
@@ -139,12 +186,16 @@ class Prefilter:
         assert automatic, rule.code
         trigger = self._bit(min(automatic, key=_weight))
         required = 0
-        for n in automatic:
-            required |= self._bit(n)
-        lazy = tuple((self._bit(n), n) for n in needs if not n.automatic)
+        lazy: list[tuple[int, tuple[re.Pattern[str], ...]]] = []
+        for n in needs:
+            bit, rest = self._bit(n), self._parts(n)[1]
+            if rest or not bit:  # an expression to run (none and no bit: the need is never met)
+                lazy.append((bit, rest))
+            else:
+                required |= bit
         checks = tuple((True, c) for c in pat.with_ if c.scope in _DOC_SCOPES)
         checks += tuple((False, c) for c in pat.unless if c.scope in _DOC_SCOPES)
-        return Candidate(rule, pat, index, position, trigger, required, lazy, checks)
+        return Candidate(rule, pat, index, position, trigger, required, tuple(lazy), checks)
 
     def for_document(self, doc: DocContext, classes: dict[str, TermClass]) -> dict[int, tuple[Candidate, ...]]:
         """``by_trigger`` without the patterns the document rules out."""
@@ -157,23 +208,45 @@ class Prefilter:
                 out[bit] = kept
         return out
 
-
-def select(by_trigger: dict[int, tuple[Candidate, ...]], triggers: int, mask: int, text: str) -> list[Candidate]:
-    """The patterns whose needs the sentence (``text``, with the automaton's ``mask``) meets, in lexicon order."""
-    todo = mask & triggers
-    out: list[Candidate] = []
-    while todo:
-        bit = todo & -todo
-        todo ^= bit
-        for c in by_trigger.get(bit, ()):
-            if mask & c.required == c.required and all(
-                    mask & b or n.met_without_terms(text) for b, n in c.lazy):
+    def select(self, by_trigger: dict[int, tuple[Candidate, ...]], mask: int, text: str) -> list[Candidate]:
+        """The patterns whose needs the sentence (``text``, with the automaton's ``mask``) meets, in lexicon
+        order."""
+        todo = mask & self.triggers
+        if not todo:
+            return []
+        by_chars = self._by_chars
+        failed = 0  # bits whose characters the sentence was found not to hold
+        out: list[Candidate] = []
+        while todo:
+            bit = todo & -todo
+            todo ^= bit
+            for c in by_trigger.get(bit, ()):
+                required = c.required
+                missing = required & ~mask
+                if missing:  # bits only single characters can still set: look for them, once a sentence
+                    if missing & (failed | ~by_chars):
+                        continue
+                    mask, failed = self._add_chars(missing, mask, failed, text)
+                    if missing & failed:
+                        continue
+                if c.lazy and not all(mask & b or any(rx.search(text) for rx in rxs) for b, rxs in c.lazy):
+                    continue
                 out.append(c)
-    if len(out) > 1:
-        out.sort(key=_order)
-    return out
+        if len(out) > 1:
+            out.sort(key=_order)
+        return out
+
+    def _add_chars(self, missing: int, mask: int, failed: int, text: str) -> tuple[int, int]:
+        """``mask`` and ``failed`` with the bits of ``missing`` whose characters ``text`` holds, or the first
+        that it does not hold."""
+        while missing:
+            b = missing & -missing
+            missing ^= b
+            if self._char_rx[b].search(text) is None:
+                return mask, failed | b
+            mask |= b
+        return mask, failed
 
 
 def _order(c: Candidate) -> tuple[int, int]:
     return c.index, c.position
-
