@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -148,3 +150,65 @@ def test_the_first_character_shortcut_never_hides_a_marker(line: str) -> None:
     tried = next(((kind, m.group(0)) for kind, _, rx in _MARKERS if (m := rx.match(line))), None)
     found = find_marker(line)
     assert (found.kind if found else None) == (tried[0] if tried else None)
+    assert found is None or tried is None or found.text == re.sub(r"\s+", "", tried[1])
+
+
+# -- lines and sentences, against the plain reading of what they are ---------------------------------------
+_LAYOUT = st.text(alphabet="甲乙。;!?”’\"')#  \t\r\u3000\u00a0\u2028\n", max_size=40)
+
+
+def _plain_lines(text: str) -> list[tuple[int, int, str]]:
+    """Each line split at "\\n", without its indentation, one leading run of "#" and trailing white space."""
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        body = raw.lstrip()
+        if body.startswith("#"):
+            body = body.lstrip("#").lstrip()
+        stripped = body.rstrip()
+        if stripped:
+            a = pos + len(raw) - len(body)
+            out.append((a, a + len(stripped), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def _plain_sentences(text: str) -> list[tuple[int, int]]:
+    """Cut after every run of end marks (and the closing quotes after it) and at every line end; keep what is
+    not white space, trimmed."""
+    cuts, i = [0], 0
+    while i < len(text):
+        if text[i] == "\n":
+            cuts += [i, i + 1]
+            i += 1
+        elif text[i] in "。;!?":
+            while i < len(text) and text[i] in "。;!?":
+                i += 1
+            while i < len(text) and text[i] in "”’\"')":
+                i += 1
+            cuts += [i, i]
+        else:
+            i += 1
+    cuts.append(len(text))
+    out = []
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        seg = text[a:b]
+        if seg.strip():
+            start = a + len(seg) - len(seg.lstrip())
+            out.append((start, start + len(seg.strip())))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LAYOUT)
+def test_lines_are_the_non_blank_lines_without_layout(text: str) -> None:
+    from fairreview.structure.parse import _lines
+
+    assert _lines(text) == _plain_lines(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LAYOUT)
+def test_sentences_are_cut_after_end_marks_and_at_line_ends(text: str) -> None:
+    from fairreview.structure.parse import _sentences
+
+    assert _sentences(text, 0, len(text)) == _plain_sentences(text)

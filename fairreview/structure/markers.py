@@ -38,22 +38,36 @@ class Marker:
     text: str  # the marker as written (normalised), e.g. "第五条", "(二)", "三、"
 
 
-def _may_open(first: str) -> bool:
-    """Every marker starts with 第, "(", 附 (附则), a Chinese numeral, a digit or a circled number: other lines
-    skip the expressions (most lines of a document)."""
-    return first in _FIRST or first.isdecimal() or "\u2460" <= first <= "\u2473"
+def _expressions(first: str) -> tuple[tuple[str, int, re.Pattern[str]], ...]:
+    """The markers a line starting with ``first`` can open: every marker starts with 第, "(", 附 (附则), a
+    Chinese numeral, a digit or a circled number, so most lines of a document try no expression. Those
+    starting with 第 differ in the word after the number (编 章 节 条): the most common is tried first."""
+    got = _BY_FIRST.get(first)
+    if got is not None:
+        return got
+    if first.isdecimal():
+        return _BY_KIND["arabic"]
+    if "\u2460" <= first <= "\u2473":
+        return _BY_KIND["circled"]
+    return ()
 
 
-_FIRST = frozenset("第(附" + CN_NUM)
+_BY_KIND = {kind: ((kind, rank, rx),) for kind, rank, rx in _MARKERS}
+_BY_FIRST: dict[str, tuple[tuple[str, int, re.Pattern[str]], ...]] = {
+    "第": tuple(m for kind in ("article", "chapter", "section", "part") for m in _BY_KIND[kind]),
+    "(": _BY_KIND["paren_cn"] + _BY_KIND["paren_arabic"],
+    "附": _BY_KIND["annex"],
+    **{ch: _BY_KIND["cn"] for ch in CN_NUM},
+}
 
 
 def find_marker(line: str) -> Marker | None:
-    if not line or not _may_open(line[0]):
+    if not line:
         return None
-    for kind, rank, rx in _MARKERS:
+    for kind, rank, rx in _expressions(line[0]):
         m = rx.match(line)
         if m:
-            return Marker(kind, rank, re.sub(r"\s+", "", m.group(0)))
+            return Marker(kind, rank, "".join(m.group(0).split()))  # without the spaces of PDF text
     return None
 
 

@@ -8,8 +8,9 @@ from ..model import Clause, Sentence, Structure
 from .markers import Marker, display, find_marker
 from .title import find_title
 
-# Sentence ends on normalised text (NFKC turned ；！？ into ; ! ?).
-_SENT_END = re.compile(r"[。;!?]+[”’\"')]*|\n")
+# Sentence ends on normalised text (NFKC turned ；！？ into ; ! ?): a run of end marks and the closing quotes
+# after it, or a line end. A sentence is the text up to and with its end marks, or a run of end marks alone.
+_SENTENCE = re.compile(r"[^。;!?\n]+(?:[。;!?]+[”’\"')]*)?|[。;!?]+[”’\"')]*")
 _CN_DIGITS = "〇一二三四五六七八九"
 _ARTICLE_LOCATION = re.compile(r"^(第[^条]+条)(.*)$")
 
@@ -41,24 +42,14 @@ def _cn_number(n: int) -> str:
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = []
-    s = start
-    for m in _SENT_END.finditer(text, start, end):
-        e = m.end() if m.group(0) != "\n" else m.start()
-        if text[s:e].strip():
-            spans.append((s, e))
-        s = m.end()
-    if s < end and text[s:end].strip():
-        spans.append((s, end))
-    # trim surrounding white space
+    """The sentences of ``text[start:end]``, without the white space around them."""
     out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
+    for m in _SENTENCE.finditer(text, start, end):
+        seg = m.group(0)
+        body = seg.strip()
+        if body:
+            a = m.start() + len(seg) - len(seg.lstrip())
+            out.append((a, a + len(body)))
     return out
 
 
@@ -110,6 +101,8 @@ class _Tree:
         self.clause_article: list[int | None] = []
         self.clause_para: list[int] = []
         self.para_counts: dict[int, int] = {}  # article -> number of paragraphs
+        self._place_key: tuple[int, int, int] | None = None
+        self._place_value = ("", False)
 
     def add(self, clause: Clause, article: int | None, para: int) -> None:
         self.clauses.append(clause)
@@ -124,10 +117,18 @@ class _Tree:
         else:
             parent = self._plain()
             level = "body"
-        clause = Clause(start, end, self._location(), heading=marker.text if marker else "", level=level,
-                        parent=parent)
-        in_article = any(m[0].kind == "article" for m in self.stack)
+        location, in_article = self._place()
+        clause = Clause(start, end, location, heading=marker.text if marker else "", level=level, parent=parent)
         self.add(clause, self.article_idx if in_article else None, self.paragraph if in_article else 0)
+
+    def _place(self) -> tuple[str, bool]:
+        """(location, inside an article) of the next line: worked out again only when a marker was opened or
+        closed or a body paragraph begun (most lines of a document continue the units of the line before)."""
+        key = (len(self.stack), self.stack[-1][2] if self.stack else -1, self.body_para)
+        if key != self._place_key:
+            self._place_key = key
+            self._place_value = (self._location(), any(m[0].kind == "article" for m in self.stack))
+        return self._place_value
 
     def _open(self, marker: Marker) -> int | None:
         """Close the markers of the same or a lower rank and open this one; the enclosing clause."""
