@@ -59,8 +59,8 @@ class Atom:
     alts: tuple[Atom, ...] = ()
     regex: Regex | None = field(default=None, compare=False)
 
-    @property
-    def uses_spans(self) -> bool:
+    @functools.cached_property
+    def uses_spans(self) -> bool:  # asked for every atom of every frame tried: worked out once
         return self.kind == "span" or any(a.uses_spans for a in self.alts)
 
     def describe(self) -> str:

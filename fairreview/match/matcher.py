@@ -8,10 +8,10 @@ exception.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..concepts.registry import build_providers
 from ..concepts.spans import DocContext, SentenceView
@@ -59,6 +59,21 @@ def document_context(text: str, structure: Structure) -> DocContext:
     else:
         kind = "policy"
     return DocContext(title=title, kind=kind)
+
+
+T = TypeVar("T")
+
+
+def _once(fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn``, called the first time only (functools.cache costs more to set up than most sentences use)."""
+    got: list[T] = []
+
+    def value() -> T:
+        if not got:
+            got.append(fn())
+        return got[0]
+
+    return value
 
 
 class Matcher:
@@ -185,9 +200,9 @@ class Matcher:
         lead, heading = self.lead_text(text, structure, sent)
         view = SentenceView(body, sent.start, {}, lead, doc, self.providers, heading=heading)
         # the ban a list item inherits from its lead-in, or a sentence from the one it continues after "；"
-        lead_negated = functools.cache(lambda: (bool(lead) and lead_in_polarity(lead).negated)
-                                       or self._chained(text, structure, k, body))
-        scope = functools.cache(lambda: self.scope_text(text, structure, sent))
+        lead_negated = _once(lambda: (bool(lead) and lead_in_polarity(lead).negated)
+                             or self._chained(text, structure, k, body))
+        scope = _once(lambda: self.scope_text(text, structure, sent))
         out: list[Match] = []
         done: set[str] = set()
         for c in todo:

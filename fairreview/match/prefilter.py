@@ -108,6 +108,9 @@ def _class_chars(rx: re.Pattern[str]) -> frozenset[str] | None:
     return None
 
 
+_NO_HIT = FrameHit(0, 0, ())
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A pattern of a rule, ready for the sentences its needs let through."""
@@ -121,11 +124,16 @@ class Candidate:
     lazy: tuple[tuple[int, tuple[re.Pattern[str], ...]], ...]  # (bit, expressions one of which must match)
     doc_checks: tuple[tuple[bool, Constraint], ...]  # (must hold, constraint) on the document alone
 
-    def possible(self, doc: DocContext, classes: dict[str, TermClass]) -> bool:
-        if not self.doc_checks:
-            return True
-        view, hit = SentenceView("", doc=doc), FrameHit(0, 0, ())
-        return all(holds(c, view, hit, classes) == must for must, c in self.doc_checks)
+    def doc_allows(self, view: SentenceView, classes: dict[str, TermClass], known: dict[int, bool]) -> bool:
+        """The document (``view``: an empty sentence of it) leaves the pattern possible; ``known``: what
+        constraints shared by several patterns were found to give for it."""
+        for must, c in self.doc_checks:
+            got = known.get(id(c))
+            if got is None:
+                got = known[id(c)] = holds(c, view, _NO_HIT, classes)
+            if got != must:
+                return False
+        return True
 
 
 class Prefilter:
@@ -150,6 +158,7 @@ class Prefilter:
             if chars:
                 self._by_chars |= bit
                 self._char_rx[bit] = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+        self._doc_checked = [c for c in self.candidates if c.doc_checks]
         self.by_trigger: dict[int, tuple[Candidate, ...]] = {}
         for c in self.candidates:
             self.by_trigger[c.trigger] = (*self.by_trigger.get(c.trigger, ()), c)
@@ -199,11 +208,13 @@ class Prefilter:
 
     def for_document(self, doc: DocContext, classes: dict[str, TermClass]) -> dict[int, tuple[Candidate, ...]]:
         """``by_trigger`` without the patterns the document rules out."""
-        if all(c.possible(doc, classes) for c in self.candidates if c.doc_checks):
+        view, known = SentenceView("", doc=doc), dict[int, bool]()
+        out_ = {id(c) for c in self._doc_checked if not c.doc_allows(view, classes, known)}
+        if not out_:
             return self.by_trigger
         out: dict[int, tuple[Candidate, ...]] = {}
         for bit, group in self.by_trigger.items():
-            kept = tuple(c for c in group if c.possible(doc, classes))
+            kept = tuple(c for c in group if id(c) not in out_)
             if kept:
                 out[bit] = kept
         return out
