@@ -211,3 +211,12 @@ def test_continuation_shortcut_finds_what_reading_every_sentence_finds(pieces: l
             slow = sent.strip()
             break
     assert meta.find_continuation(text, title or None) == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["本办法", "自", "施行", "有效期", "止", "执行", "甲", " ", "\n", "。", ";", "；", "!",
+                                 "？", "，"]), max_size=30).map("".join))
+def test_dating_sentences_are_found_from_their_words_as_by_cutting_every_sentence(text: str) -> None:
+    from fairreview.facts.meta import _MAY_DATE, _sentences, _sentences_with
+
+    assert _sentences_with(text, _MAY_DATE) == [s for s in _sentences(text) if _MAY_DATE.search(s)]

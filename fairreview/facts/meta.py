@@ -199,8 +199,27 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_BREAK.split(text) if s.strip()]
 
 
+def _sentences_with(text: str, rx: re.Pattern[str]) -> list[str]:
+    """The sentences of :func:`_sentences` in which ``rx`` matches, for an ``rx`` whose matches are never
+    empty and hold no sentence break: each found around a match, from the nearest breaks before it (searched
+    in the reversed text) and after it, without cutting every sentence out."""
+    out: list[str] = []
+    n, rev = len(text), ""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        rev = rev or text[::-1]
+        before = _BREAK.search(rev, n - m.start())
+        start = n - before.start() if before else 0
+        after = _BREAK.search(text, m.end())
+        end = n if after is None else after.start() if after.group(0) == "\n" else after.end()
+        out.append(text[start:end])
+        pos = end
+    return out
+
+
 _CITED = re.compile(r"《([^》]{2,80})》")
 _SENTENCE_BREAK = re.compile(r"(?<=[。;；!?！？])|\n")
+_BREAK = re.compile(r"[。;；!?！？]|\n")  # what _SENTENCE_BREAK cuts after (a line end: at)
 
 
 def _about_self(sentence: str, title: str | None) -> bool:
@@ -240,7 +259,7 @@ def find_dates_in_force(text: str, title: str | None, issued: dt.date | None) ->
     """施行日期, 有效期截止日 (or the period whose start is unknown) from sentences about this document; the
     first sentence that gives one wins."""
     force = InForce()
-    for raw in _sentences(_BROKEN_PERIOD.sub(r"\1", text)):
+    for raw in _sentences_with(_BROKEN_PERIOD.sub(r"\1", text), _MAY_DATE):
         sent = _dating_sentence(raw, title)
         if sent is None:
             continue
