@@ -60,3 +60,15 @@ SPACED = st.lists(st.sampled_from(list("公平竞争本地企业1２9a,，。、
 def test_spaces_removed_exactly_where_the_rule_says(text: str) -> None:
     folded = "".join(unicodedata.normalize("NFKC", c) for c in text)  # every character here folds to one
     assert normalize(text).text == _SPACES_RULE.sub("", folded)
+
+
+@given(st.lists(st.integers(1, 40), max_size=12), st.integers(2, 80))
+def test_the_offsets_of_a_text_with_runs_cut_out_are_the_positions_left(points: list[int], length: int) -> None:
+    from fairreview.read.normalize import _Pieces
+
+    bounds = sorted({p for p in points if p < length - 1})
+    cuts = [(a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=False) if b > a]
+    cuts = [c for i, c in enumerate(cuts) if i == 0 or c[0] > cuts[i - 1][1]]  # apart, as runs of spaces are
+    left = [i for i in range(length) if not any(a <= i < b for a, b in cuts)]
+    got = _Pieces.cut(length, cuts)
+    assert len(got) == len(left) and list(got) == left and got[-1] == left[-1] and got[1:3] == left[1:3]

@@ -10,11 +10,13 @@ path that edits the offset map.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Kept as they are: circled numbers are item markers (NFKC would make ① a bare "1"), and the ellipsis
@@ -100,6 +102,52 @@ def _special(ch: str, nxt: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
+class _Pieces(Sequence[int]):
+    """Offsets of a text that runs were cut out of (and nothing else moved): normalised position → original,
+    one entry per piece kept, instead of one per character."""
+
+    __slots__ = ("_length", "_origins", "_starts")
+
+    def __init__(self, starts: list[int], origins: list[int], length: int):
+        self._starts, self._origins, self._length = starts, origins, length
+
+    @classmethod
+    def cut(cls, length: int, cuts: list[tuple[int, int]]) -> _Pieces:
+        """Offsets ``range(length)`` without the ``cuts`` (sorted, apart, inside)."""
+        starts, origins = [0], [0]
+        for start, end in cuts:
+            starts.append(starts[-1] + start - origins[-1])
+            origins.append(end)
+        return cls(starts, origins, length - sum(end - start for start, end in cuts))
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[int]: ...
+
+    def __getitem__(self, i: int | slice) -> int | list[int]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._length))]
+        if i < 0:
+            i += self._length
+        if not 0 <= i < self._length:
+            raise IndexError(i)
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self._origins[k] + i - self._starts[k]
+
+
+def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[str]:
+    out, pos = [], 0
+    for start, end in cuts:
+        out.append(text[pos:start])
+        pos = end
+    out.append(text[pos:])
+    return out
+
+
 def normalize(original: str) -> Normalized:
     offsets: Sequence[int]
     one, folds, slow = _tables()
@@ -124,6 +172,8 @@ def normalize(original: str) -> Normalized:
         moved.extend(range(pos, len(text) + 1))
         text, offsets = "".join(parts), moved
     cuts = [m.span() for m in _RUNS.finditer(text) if _artefact(text, *m.span())]
+    if cuts and isinstance(offsets, range):  # nothing moved before: the map is a few shifted pieces
+        return Normalized("".join(_pieces(text, cuts)), _Pieces.cut(len(text) + 1, cuts))
     if cuts:
         keep_text: list[str] = []
         keep_off: list[int] = []
