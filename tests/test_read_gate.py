@@ -241,3 +241,11 @@ def test_common_characters_are_those_of_the_codecs_code_by_code() -> None:
     expected = frozenset(c for c in chars if _CJK.match(c))
     assert len(expected) > 8_000
     assert _common() == expected
+
+
+def test_the_rare_ideographs_are_the_cjk_characters_not_in_everyday_use() -> None:
+    from fairreview.read.plausible import _CJK, _common, _rare
+
+    common, rare = _common(), _rare()
+    every = [chr(cp) for cp in range(0x3000, 0xFB00)]
+    assert [c for c in every if rare.match(c)] == [c for c in every if _CJK.match(c) and c not in common]
