@@ -159,6 +159,7 @@ class Prefilter:
                 self._by_chars |= bit
                 self._char_rx[bit] = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
         self._doc_checked = [c for c in self.candidates if c.doc_checks]
+        self._without: dict[frozenset[int], dict[int, tuple[Candidate, ...]]] = {}
         self.by_trigger: dict[int, tuple[Candidate, ...]] = {}
         for c in self.candidates:
             self.by_trigger[c.trigger] = (*self.by_trigger.get(c.trigger, ()), c)
@@ -209,15 +210,18 @@ class Prefilter:
     def for_document(self, doc: DocContext, classes: dict[str, TermClass]) -> dict[int, tuple[Candidate, ...]]:
         """``by_trigger`` without the patterns the document rules out."""
         view, known = SentenceView("", doc=doc), dict[int, bool]()
-        out_ = {id(c) for c in self._doc_checked if not c.doc_allows(view, classes, known)}
-        if not out_:
-            return self.by_trigger
-        out: dict[int, tuple[Candidate, ...]] = {}
-        for bit, group in self.by_trigger.items():
-            kept = tuple(c for c in group if id(c) not in out_)
-            if kept:
-                out[bit] = kept
-        return out
+        ruled_out = frozenset(i for i, c in enumerate(self._doc_checked) if not c.doc_allows(view, classes, known))
+        got = self._without.get(ruled_out)
+        if got is None:  # documents of a kind mostly rule out the same patterns: each set is built once
+            gone = {id(self._doc_checked[i]) for i in ruled_out}
+            got = {}
+            for bit, group in self.by_trigger.items():
+                kept = tuple(c for c in group if id(c) not in gone)
+                if kept:
+                    got[bit] = kept
+            if len(self._without) < 64:
+                self._without[ruled_out] = got
+        return got
 
     def select(self, by_trigger: dict[int, tuple[Candidate, ...]], mask: int, text: str) -> list[Candidate]:
         """The patterns whose needs the sentence (``text``, with the automaton's ``mask``) meets, in lexicon
