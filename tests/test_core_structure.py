@@ -211,4 +211,4 @@ def test_lines_are_the_non_blank_lines_without_layout(text: str) -> None:
 def test_sentences_are_cut_after_end_marks_and_at_line_ends(text: str) -> None:
     from fairreview.structure.parse import _sentences
 
-    assert _sentences(text, 0, len(text)) == _plain_sentences(text)
+    assert list(_sentences(text, 0, len(text))) == _plain_sentences(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from ..model import Clause, Sentence, Structure
 from .markers import Marker, display, find_marker
@@ -19,15 +21,17 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     out = []
     pos = 0
     for raw in text.split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
-        # leading Markdown heading marks ("# 标题") are layout, like indentation
-        body = raw.lstrip().lstrip("#").lstrip() if raw.lstrip().startswith("#") else raw.lstrip()
-        stripped = body.rstrip()
-        if not stripped:
+        start = pos
+        pos += len(raw) + 1
+        body = raw.lstrip()
+        if not body:
             continue
-        lead = len(raw) - len(body)
-        out.append((start + lead, start + lead + len(stripped), stripped))
+        if body[0] == "#":  # leading Markdown heading marks ("# 标题") are layout, like indentation
+            body = body.lstrip("#").lstrip()
+        stripped = body.rstrip()
+        if stripped:
+            a = start + len(raw) - len(body)
+            out.append((a, a + len(stripped), stripped))
     return out
 
 
@@ -41,16 +45,14 @@ def _cn_number(n: int) -> str:
     return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """The sentences of ``text[start:end]``, without the white space around them."""
-    out = []
     for m in _SENTENCE.finditer(text, start, end):
         seg = m.group(0)
         body = seg.strip()
         if body:
             a = m.start() + len(seg) - len(seg.lstrip())
-            out.append((a, a + len(body)))
-    return out
+            yield a, a + len(body)
 
 
 def parse(text: str, title_hint: str | None = None) -> Structure:
@@ -84,6 +86,16 @@ def _title(
     return (title_hint.strip() or None) if title_hint else None, None, range(0)
 
 
+class _Open(NamedTuple):
+    """An open marker, with what the lines under it inherit (worked out once, when it opens)."""
+
+    marker: Marker
+    clause: int  # the clause it opened
+    location: str  # the displays of the open markers a location shows
+    chain: str  # the displays of every open marker
+    in_article: bool  # it or one of the markers around it is an article
+
+
 class _Tree:
     """The clause tree built a line at a time: the open markers (a stack, innermost last) and the counters
     the locations need (款 inside an article, body paragraphs outside any marker)."""
@@ -92,7 +104,7 @@ class _Tree:
         self.legal = legal  # the document has articles (第N条): plain lines inside one are its paragraphs
         # the units a location leaves out: articles are numbered through chapters (and through 附则)
         self.hidden = ("part", "chapter", "section", "annex") if legal else ("part", "chapter", "section")
-        self.stack: list[tuple[Marker, str, int]] = []  # (marker, its display form, the clause it opened)
+        self.stack: list[_Open] = []
         self.paragraph = 0  # 款 counter inside the current article
         self.body_para = 0
         self.article_idx = -1
@@ -101,8 +113,6 @@ class _Tree:
         self.clause_article: list[int | None] = []
         self.clause_para: list[int] = []
         self.para_counts: dict[int, int] = {}  # article -> number of paragraphs
-        self._place_key: tuple[int, int, int] | None = None
-        self._place_value = ("", False)
 
     def add(self, clause: Clause, article: int | None, para: int) -> None:
         self.clauses.append(clause)
@@ -117,50 +127,41 @@ class _Tree:
         else:
             parent = self._plain()
             level = "body"
-        location, in_article = self._place()
+        top = self.stack[-1] if self.stack else None
+        # the open markers less the units a location leaves out; else all of them, else the body paragraph
+        location = (top.location or top.chain) if top else f"正文第{_cn_number(self.body_para)}段"
         clause = Clause(start, end, location, heading=marker.text if marker else "", level=level, parent=parent)
+        in_article = top is not None and top.in_article
         self.add(clause, self.article_idx if in_article else None, self.paragraph if in_article else 0)
-
-    def _place(self) -> tuple[str, bool]:
-        """(location, inside an article) of the next line: worked out again only when a marker was opened or
-        closed or a body paragraph begun (most lines of a document continue the units of the line before)."""
-        key = (len(self.stack), self.stack[-1][2] if self.stack else -1, self.body_para)
-        if key != self._place_key:
-            self._place_key = key
-            self._place_value = (self._location(), any(m[0].kind == "article" for m in self.stack))
-        return self._place_value
 
     def _open(self, marker: Marker) -> int | None:
         """Close the markers of the same or a lower rank and open this one; the enclosing clause."""
-        while self.stack and self.stack[-1][0].rank >= marker.rank:
+        while self.stack and self.stack[-1].marker.rank >= marker.rank:
             self.stack.pop()
-        parent = self.stack[-1][2] if self.stack else None
-        self.stack.append((marker, display(marker, self.legal), len(self.clauses)))
+        outer = self.stack[-1] if self.stack else None
+        shown = display(marker, self.legal)
+        self.stack.append(_Open(
+            marker, len(self.clauses),
+            (outer.location if outer else "") + ("" if marker.kind in self.hidden else shown),
+            (outer.chain if outer else "") + shown,
+            marker.kind == "article" or (outer is not None and outer.in_article)))
         if marker.kind == "article":
             self.article_idx += 1
             self.paragraph = 1
             self.para_counts[self.article_idx] = 1
-        return parent
+        return outer.clause if outer else None
 
     def _plain(self) -> int | None:
         """A line without a marker; the enclosing clause."""
-        if self.legal and self.stack and any(m[0].kind == "article" for m in self.stack):
+        if self.legal and self.stack and self.stack[-1].in_article:
             # a plain line inside an article opens a new paragraph (款) and closes its items
-            while self.stack and self.stack[-1][0].kind != "article":
+            while self.stack and self.stack[-1].marker.kind != "article":
                 self.stack.pop()
             self.paragraph += 1
             self.para_counts[self.article_idx] = self.paragraph
         elif not self.stack:
             self.body_para += 1
-        return self.stack[-1][2] if self.stack else None
-
-    def _location(self) -> str:
-        """The open markers less the units a location leaves out; else all of them, else the body paragraph."""
-        loc = "".join(d for m, d, _ in self.stack if m.kind not in self.hidden)
-        if loc:
-            return loc
-        chapter = "".join(d for _, d, _ in self.stack)
-        return chapter or f"正文第{_cn_number(self.body_para)}段"
+        return self.stack[-1].clause if self.stack else None
 
     def number_paragraphs(self) -> None:
         """Show 第N款 only where an article has more than one paragraph."""
@@ -174,10 +175,12 @@ class _Tree:
 
 def _clause_sentences(text: str, clauses: list[Clause]) -> list[Sentence]:
     sentences: list[Sentence] = []
+    add = sentences.append
     for idx, clause in enumerate(clauses):
         if clause.level == "title":  # a wrapped title is one sentence
-            sentences.append(Sentence(clause.start, clause.end, clause.location, idx, is_title=True))
+            add(Sentence(clause.start, clause.end, clause.location, idx, is_title=True))
             continue
+        location = clause.location
         for a, b in _sentences(text, clause.start, clause.end):
-            sentences.append(Sentence(a, b, clause.location, idx, is_title=clause.level == "title"))
+            add(Sentence(a, b, location, idx))
     return sentences
