@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairreview import Engine, Settings
 from fairreview.facts.citations import match_citation
@@ -140,3 +143,20 @@ def test_real_regulations_cite_repealed_laws(shared: Path) -> None:
             assert cited in text
             assert "劳动合同法" not in cited and "民法典" not in cited
     assert flagged >= 1
+
+
+def _some_numbers() -> list[str]:
+    from fairreview.facts.citations import catalogue
+
+    return sorted(catalogue()[1])[:4]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_some_numbers() or ["国发〔2016〕34号"]), st.sampled_from(list("发国号1〔〕 ，甲"))),
+                max_size=12).map("".join))
+def test_cited_numbers_are_those_the_look_behind_expression_finds(text: str) -> None:
+    from fairreview.facts.citations import _numbers_cited, catalogue
+
+    numbers = catalogue()[1]
+    plain = re.compile(r"(?<![\u4e00-\u9fff\d])(" + "|".join(re.escape(k) for k in numbers) + r")")
+    assert [m.span() for m in _numbers_cited(text)] == [m.span() for m in plain.finditer(text)]

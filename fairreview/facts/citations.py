@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,15 +102,24 @@ def catalogue() -> tuple[dict[str, Entry], dict[str, Entry]]:
     return titles, numbers
 
 
-def _fuzzy(key: str, titles: dict[str, Entry]) -> Entry | None:
+@functools.lru_cache(maxsize=1)
+def _fuzzy_titles() -> list[tuple[str, Entry, list[str]]]:
+    """(title, entry, its numbers and parentheticals) of the catalogue, read once instead of for every
+    citation."""
+    titles, _ = catalogue()
+    return [(cand, entry, _DISCRIMINATORS.findall(cand)) for cand, entry in titles.items()]
+
+
+def _fuzzy(key: str) -> Entry | None:
     """A near-exact match: one slip in a long title, same numbers and parentheticals, same length ±1."""
     if len(key) < FUZZY_MIN_LEN:
         return None
     from rapidfuzz import fuzz  # imported here: most documents cite no law by a slightly wrong title
 
     best: tuple[float, Entry] | None = None
-    for cand, entry in titles.items():
-        if abs(len(cand) - len(key)) > 1 or _DISCRIMINATORS.findall(cand) != _DISCRIMINATORS.findall(key):
+    marks = _DISCRIMINATORS.findall(key)
+    for cand, entry, cand_marks in _fuzzy_titles():
+        if abs(len(cand) - len(key)) > 1 or cand_marks != marks:
             continue
         score = fuzz.ratio(key, cand)
         if score >= FUZZY_MIN and (best is None or score > best[0]):
@@ -128,7 +138,7 @@ def match_citation(cited: str) -> tuple[Entry, int | None] | None:
     titles, _ = catalogue()
     key = norm_title(cited)
     bare, year, _ = _split_version(key)
-    entry = titles.get(key) or titles.get(bare) or _fuzzy(bare, titles)
+    entry = titles.get(key) or titles.get(bare) or _fuzzy(bare)
     if entry is None:
         return None
     if entry.status == "amended":
@@ -168,6 +178,29 @@ def _locate(structure: Structure, start: int) -> tuple[int, int, str, int | None
     return start, start, "正文", None
 
 
+@functools.lru_cache(maxsize=1)
+def _number_citation() -> re.Pattern[str]:
+    """A 文号 of the catalogue, compiled once."""
+    _, numbers = catalogue()
+    return re.compile("(" + "|".join(re.escape(k) for k in numbers) + ")")
+
+
+_AFTER_WORD = re.compile(r"[\u4e00-\u9fff\d]")  # a 文号 right after one is part of a longer one
+
+
+def _numbers_cited(text: str) -> Iterator[re.Match[str]]:
+    """The catalogue's 文号 in ``text`` not right after a character or digit, as ``(?<!…)(…)`` would find them:
+    the expression without the look-behind, which the regex engine scans for far faster, and the
+    look-behind checked on the few matches."""
+    rx, pos = _number_citation(), 0
+    while (m := rx.search(text, pos)) is not None:
+        if m.start() > 0 and _AFTER_WORD.match(text, m.start() - 1):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def find_citations(text: str) -> list[tuple[int, int, str, Entry, int | None]]:
     """(start, end, cited title, entry, version year) for every superseded citation in normalised text."""
     _, numbers = catalogue()
@@ -181,9 +214,8 @@ def find_citations(text: str) -> list[tuple[int, int, str, Entry, int | None]]:
         if hit is not None:
             out.append((m.start(), end, cited, hit[0], hit[1]))
     if numbers:
-        rx = re.compile(r"(?<![\u4e00-\u9fff\d])(" + "|".join(re.escape(k) for k in numbers) + r")")
         folded = _NUMBER_YEAR.sub(r"〔\1〕", text)  # same length: offsets hold
-        for m in rx.finditer(folded):
+        for m in _numbers_cited(folded):
             entry = numbers[m.group(1)]
             out.append((m.start(), m.end(), entry.title, entry, None))
     return sorted(out, key=lambda c: c[0])
