@@ -196,6 +196,7 @@ def issuer_from_title(title: str | None) -> str | None:
 
 
 def _sentences(text: str) -> list[str]:
+    """Every sentence of ``text``: what :func:`_sentences_with` finds the few needed of, without this cut."""
     return [s for s in _SENTENCE_BREAK.split(text) if s.strip()]
 
 
@@ -339,9 +340,8 @@ def continues_whole(sentence: str) -> bool:
 
 def find_continuation(text: str, title: str | None) -> str | None:
     """The sentence saying that what this document granted goes on being paid or applied after it ends."""
-    if not _GO_ON_RE.search(text):  # every such sentence says 继续执行 or the like: most documents never do
-        return None
-    for sent in _sentences(text):
+    # every such sentence says 继续执行 or the like: only those are read (most documents have none)
+    for sent in _sentences_with(text, _GO_ON_RE):
         m = _CONTINUES.search(sent)
         if m is None:
             continue
