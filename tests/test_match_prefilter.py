@@ -20,6 +20,7 @@ from fairreview.match.matcher import Match, Matcher, document_context
 from fairreview.match.prefilter import Prefilter, _class_chars
 from fairreview.model import Structure
 from fairreview.read import normalize
+from fairreview.regex import Regex
 from fairreview.structure import parse
 
 LEXICON = load()
@@ -168,5 +169,5 @@ def test_no_trigger_is_a_single_character() -> None:
 ])
 def test_an_expression_that_is_one_character_class_is_looked_for_as_its_characters(
         pattern: str, expected: set[str] | None) -> None:
-    got = _class_chars(re.compile(pattern))
+    got = _class_chars(Regex(pattern))
     assert (None if got is None else set(got)) == expected

@@ -29,6 +29,7 @@ from ..concepts.classes import TermClass
 from ..concepts.needs import Need, class_need, of_terms, union
 from ..concepts.registry import span_needs
 from ..concepts.spans import DocContext, SentenceView
+from ..regex import Regex
 from .context import SCORE, Constraint, holds
 from .frames import Atom, FrameHit
 from .lexicon import Pattern, Rule
@@ -89,16 +90,15 @@ def _weight(need: Need) -> float:
     return sum(4.0 ** -(len(t) - 2) for t in need.terms)
 
 
-def _class_chars(rx: re.Pattern[str]) -> frozenset[str] | None:
+def _class_chars(rx: Regex) -> frozenset[str] | None:
     """The characters of an expression that is one character class of plain characters (``[京津沪]``), else
     None: it matches exactly where one of them stands."""
-    if rx.flags & re.IGNORECASE:
-        return None
     try:
-        items = list(sre_parse.parse(rx.pattern))
+        parsed = sre_parse.parse(rx.pattern, rx.flags)
     except (re.error, RecursionError):
         return None
-    if len(items) != 1:
+    items = list(parsed)
+    if (rx.flags | parsed.state.flags) & re.IGNORECASE or len(items) != 1:
         return None
     op, av = items[0]
     if op is LITERAL:
@@ -121,7 +121,7 @@ class Candidate:
     position: int  # the pattern's place in its rule: patterns are tried in the order they are written
     trigger: int  # the bit through which sentences reach it
     required: int  # bits that must all be set
-    lazy: tuple[tuple[int, tuple[re.Pattern[str], ...]], ...]  # (bit, expressions one of which must match)
+    lazy: tuple[tuple[int, tuple[Regex, ...]], ...]  # (bit, expressions one of which must match)
     doc_checks: tuple[tuple[bool, Constraint], ...]  # (must hold, constraint) on the document alone
 
     def doc_allows(self, view: SentenceView, classes: dict[str, TermClass], known: dict[int, bool]) -> bool:
@@ -142,7 +142,7 @@ class Prefilter:
 
     def __init__(self, rules: list[Rule], classes: dict[str, TermClass]):
         self.bits: dict[Need, int] = {}
-        self._split: dict[Need, tuple[frozenset[str], tuple[re.Pattern[str], ...]]] = {}
+        self._split: dict[Need, tuple[frozenset[str], tuple[Regex, ...]]] = {}
         self.candidates: list[Candidate] = []
         for i, rule in enumerate(rules):
             for j, pat in enumerate(rule.patterns):
@@ -152,12 +152,13 @@ class Prefilter:
             for t in need.terms:
                 self.terms[t] = self.terms.get(t, 0) | bit
         self._by_chars = 0  # bits that single characters can set, each with one expression of its characters
-        self._char_rx: dict[int, re.Pattern[str]] = {}
+        self._char_rx: dict[int, re.Pattern[str]] = {}  # compiled when a sentence first asks
+        self._char_src: dict[int, str] = {}
         for need, bit in self.bits.items():
             chars = self._split[need][0]
             if chars:
                 self._by_chars |= bit
-                self._char_rx[bit] = re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+                self._char_src[bit] = "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
         self._doc_checked = [c for c in self.candidates if c.doc_checks]
         self._without: dict[frozenset[int], dict[int, tuple[Candidate, ...]]] = {}
         self.by_trigger: dict[int, tuple[Candidate, ...]] = {}
@@ -167,7 +168,7 @@ class Prefilter:
         for bit in self.by_trigger:
             self.triggers |= bit
 
-    def _parts(self, need: Need) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    def _parts(self, need: Need) -> tuple[frozenset[str], tuple[Regex, ...]]:
         """(single characters, expressions left to run) of a need."""
         got = self._split.get(need)
         if got is None:
@@ -196,7 +197,7 @@ class Prefilter:
         assert automatic, rule.code
         trigger = self._bit(min(automatic, key=_weight))
         required = 0
-        lazy: list[tuple[int, tuple[re.Pattern[str], ...]]] = []
+        lazy: list[tuple[int, tuple[Regex, ...]]] = []
         for n in needs:
             bit, rest = self._bit(n), self._parts(n)[1]
             if rest or not bit:  # an expression to run (none and no bit: the need is never met)
@@ -257,7 +258,10 @@ class Prefilter:
         while missing:
             b = missing & -missing
             missing ^= b
-            if self._char_rx[b].search(text) is None:
+            rx = self._char_rx.get(b)
+            if rx is None:
+                rx = self._char_rx[b] = re.compile(self._char_src[b])
+            if rx.search(text) is None:
                 return mask, failed | b
             mask |= b
         return mask, failed
