@@ -206,3 +206,23 @@ def test_an_edited_lexicon_file_is_never_served_from_the_cache(tmp_path: Path) -
     with Runner(settings, cache_dir=cache) as runner:
         assert runner.lexicon.by_code()["TX001"].message == "第二版。"
     assert len(_lexicon_rows(cache)) == 2  # one row per content: the stale one is never read for the new files
+
+
+def test_a_scan_without_cache_fingerprints_no_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint of the rules keys cached results: with --no-cache nothing needs it (it was 50 ms of the
+    parent's serial start, before any worker could begin)."""
+    from click.testing import CliRunner
+
+    from fairreview.batch import runner
+    from fairreview.cli import main
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the rules were fingerprinted for a scan that caches nothing")
+
+    monkeypatch.setattr(runner, "summarize", refuse)
+    folder = _folder(tmp_path)
+    res = CliRunner().invoke(main, ["scan", str(folder), "--no-cache", "--select", "ME,TP", "--format", "json"])
+    assert res.exit_code == 1, res.output  # findings: the selection was checked against the rules' codes
+    assert {f["rule"][:2] for d in json.loads(res.stdout)["documents"] for f in d["findings"]} <= {"ME", "TP"}
+    res = CliRunner().invoke(main, ["scan", str(folder), "--no-cache", "--select", "ZZ9"])
+    assert res.exit_code == 2 and "ZZ9" in res.output  # an unknown code is still refused

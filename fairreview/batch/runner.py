@@ -153,6 +153,8 @@ class Runner:
 
     @property
     def rule_codes(self) -> list[str]:
+        if self._summary is None and self.store is None:  # no cache: the rules are parsed anyway, no fingerprint
+            return [r.code for r in self.lexicon.rules]
         return list(self.summary["codes"])
 
     @property
