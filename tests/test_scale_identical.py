@@ -213,3 +213,19 @@ def test_a_document_that_kills_its_dask_worker_is_reported_and_the_scan_goes_on(
     first, *others = report["documents"]
     assert first["path"] == str(bad) and first["verdict"] == "error" and first["error"] == WORKER_DIED
     assert others == reference["documents"]
+
+
+def test_two_scans_at_once_on_one_dask_cluster_keep_their_own_rules(folder: Path) -> None:
+    """Two analysts' runs on one cluster: each run's rules reach the workers under its own name."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    distributed = pytest.importorskip("distributed", reason="Dask is optional: pip install 'fairreview[dask]'")
+    selections = [Settings(as_of=AS_OF, select=("ME",)), Settings(as_of=AS_OF, select=("FL", "CO"))]
+    local_reports = [_json(scan_paths([str(folder)], s)) for s in selections]
+    assert local_reports[0] != local_reports[1]  # the selections give different reports
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False, dashboard_address=None
+                                  ) as cluster, distributed.Client(cluster, timeout=60) as client, \
+            ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(scan_paths, [str(folder)], s, dask_client=client) for s in selections]
+        dask_reports = [_json(r.result(timeout=300)) for r in runs]
+    assert dask_reports == local_reports

@@ -44,6 +44,7 @@ BATCH_DOCS = 16
 BATCH_BYTES = 4 * 1024 * 1024
 
 _ENGINES: dict[str, Engine] = {}
+_KEEP_ENGINES = 2  # runs of two analysts at once share a worker without rebuilding each other's Engine
 _LOCK = threading.Lock()
 
 
@@ -58,7 +59,8 @@ def _engine(token: str) -> Engine:
             if spec.package and spec.package != package_digest():
                 raise ClusterError("Dask 工作节点上的 fairreview 与发起排查的机器不同（版本、代码或数据文件），"
                                    "结果将不一致：请在所有节点安装同一版本")
-            _ENGINES.clear()  # a new run (other rules or settings) replaces the old Engine
+            while len(_ENGINES) >= _KEEP_ENGINES:  # the oldest run's Engine makes room (dicts keep order)
+                _ENGINES.pop(next(iter(_ENGINES)))
             engine = _ENGINES[spec.token] = spec.build()
         return engine
 
@@ -173,14 +175,14 @@ def run_on_dask(client: Client, spec: EngineSpec, items: list[tuple[int, str]],
     sent again one document at a time, and a document whose worker died alone is reported; a worker that
     held a document past its time is restarted, and the documents of its batch it did not start are sent
     again."""
-    from .dask_rules import NAME, RulesPlugin
+    from .dask_rules import RulesPlugin, plugin_name
 
     client.register_plugin(RulesPlugin(spec))
     try:
         yield from _DaskRun(client, spec.token, settings).run(items)
     finally:
         with contextlib.suppress(Exception):  # the cluster may be gone; the next run replaces the plugin anyway
-            client.unregister_worker_plugin(NAME)
+            client.unregister_worker_plugin(plugin_name(spec.token))
 
 
 class _DaskRun:

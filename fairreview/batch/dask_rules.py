@@ -14,22 +14,24 @@ from distributed import WorkerPlugin, get_worker
 
 from .work import EngineSpec
 
-NAME = "fairreview-rules"
+
+def plugin_name(token: str) -> str:
+    """One plugin per run: two analysts' scans on one cluster keep their own rules."""
+    return f"fairreview-rules-{token}"
 
 
 class RulesPlugin(WorkerPlugin):
-    name = NAME
-
     def __init__(self, spec: EngineSpec):
         self.spec = spec
+        self.name = plugin_name(spec.token)
 
     def setup(self, worker: Any) -> None:
         pass  # the Engine is built when the first batch of the run needs it (cluster._engine)
 
 
 def spec_on_this_worker(token: str) -> EngineSpec:
-    """The rules registered for the run ``token`` (a worker holds one run's rules at a time)."""
-    plugin = get_worker().plugins.get(NAME)
+    """The rules registered for the run ``token``."""
+    plugin = get_worker().plugins.get(plugin_name(token))
     if not isinstance(plugin, RulesPlugin) or plugin.spec.token != token:
-        raise RuntimeError("Dask 工作节点上没有本次排查的规则（另一次排查替换了它？）")
+        raise RuntimeError("Dask 工作节点上没有本次排查的规则（排查已结束或已取消）")
     return plugin.spec
