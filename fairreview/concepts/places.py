@@ -91,7 +91,7 @@ _GENERIC_NAME = re.compile(
     r"小微|小微企业|产业|工业|农业|现代|经济|各类|各级|所有|以上|以下|等)+$"
 )
 # Where a left boundary of a town/park name stops (prepositions, verbs, determiners).
-_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|落户|进入|位于|设在|注册|各|全|本|局|委|制定|印发|"
+_LEFT_STOP = re.compile(r".*(在|于|至|到|由|向|对|从|为|将|和|与|及|或|等|的|入驻|进驻|落户|进入|申请|按照|按|位于|设在|注册|各|全|本|局|委|制定|印发|"
                         r"支持|推动|引导|鼓励|建设|打造|培育|完善|提升|依托|围绕)")
 
 
