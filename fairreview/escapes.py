@@ -42,6 +42,9 @@ _INVISIBLE = "\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\uff
 _SPECIAL = re.compile(f"[{_C0}{_C1}{_SURROGATES}{_INVISIBLE}]")
 _NEEDS_WORK = re.compile(f"[{_C0}{_C1}{_SURROGATES}{_INVISIBLE}\\\\]")
 _ESCAPE_START = set("\\xu")
+# In JSON text, what a string that escape_text would change leaves: a backslash (JSON writes C0 controls, and
+# the backslash itself, as escapes) or a character JSON writes as it is (DEL, C1, surrogates, invisible ones).
+_CHANGED_IN_JSON = re.compile(f"[\\\\\x7f{_C1}{_SURROGATES}{_INVISIBLE}]")
 _TOKEN = re.compile(r"\\(?:(\\)|x([0-9a-f]{2})|u([0-9a-f]{4}))")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -156,6 +159,13 @@ def escape_tree(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [escape_tree(v) for v in value]
     return value
+
+
+def json_escaped(value: Any, dumps: Callable[[Any], str]) -> str:
+    """``dumps(escape_tree(value))``, without building the escaped copy when no string of ``value`` needs it:
+    ``dumps`` (JSON with ``ensure_ascii=False``) shows every such string by a backslash or the character itself."""
+    text = dumps(value)
+    return dumps(escape_tree(value)) if _CHANGED_IN_JSON.search(text) else text
 
 
 def map_strings(obj: T, fn: Callable[[str, str], str], name: str = "") -> T:

@@ -1,4 +1,5 @@
-"""The indented JSON of a report: orjson where installed, the standard library's text all the same."""
+"""JSON through orjson where installed (fairreview.jsoncodec): the standard library's text and values all the
+same; the escaped report built only when a string needs it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fairreview.escapes import escape_tree
+from fairreview import jsoncodec
+from fairreview.escapes import escape_tree, json_escaped
 from fairreview.report import render
 
 # what a report holds: names and sentences with any character (escape_tree makes them valid UTF-8), counts,
@@ -35,5 +37,30 @@ def test_what_orjson_refuses_goes_to_the_standard_library() -> None:
 def test_without_orjson_the_text_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     value = {"documents": [{"path": "某县/文件.txt", "findings": [], "chars": 12}], "summary": {}}
     with_it = render.pretty_json(value)
-    monkeypatch.setattr(render, "orjson", None)
+    monkeypatch.setattr(jsoncodec, "orjson", None)
     assert render.pretty_json(value) == with_it == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def _stdlib(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@given(VALUES)
+def test_a_report_is_escaped_as_if_every_string_went_through_escape_tree(value: Any) -> None:
+    # the copy is skipped only when the text shows no string that escaping changes (backslashes, controls …)
+    assert json_escaped(value, _stdlib) == _stdlib(escape_tree(value))
+    assert json_escaped(value, render.pretty_json) == _stdlib(escape_tree(value))
+
+
+def test_a_string_escaping_changes_is_escaped_where_it_stands() -> None:
+    for text in ("C:\\x41目录", "\x85", "\u202e名称", "\x7f", "\x01"):
+        value = {"documents": [{"path": text}], "n": 1}
+        assert json_escaped(value, render.pretty_json) != _stdlib(value)
+        assert json.loads(json_escaped(value, render.pretty_json)) == escape_tree(value)
+
+
+@given(VALUES)
+def test_cached_rows_decode_as_the_standard_library_decodes_them(value: Any) -> None:
+    # the cache writes compact JSON with lone surrogates kept (surrogatepass); orjson refuses those bytes
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    assert jsoncodec.loads(data) == json.loads(data.decode("utf-8", "surrogatepass"))

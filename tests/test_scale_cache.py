@@ -167,3 +167,36 @@ def test_a_broken_cache_file_warns_and_the_scan_goes_on(docs: Path, tmp_path: Pa
     assert messages and "本次不使用缓存" in messages[0]
     assert json.loads(render_json(report)) == json.loads(
         render_json(scan_paths([str(docs)], Settings(as_of="2026-11-27"))))
+
+
+def _cache_files(cache: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(cache.iterdir()) if p.name.startswith(CACHE_FILE)}
+
+
+def test_a_re_scan_served_from_the_cache_leaves_its_file_untouched(docs: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _scan(docs, cache)
+    before = _cache_files(cache)
+    _, _, (hits, misses) = _scan(docs, cache)
+    assert misses == 0 and hits > 0
+    assert _cache_files(cache) == before  # the run's time is recent: nothing is written, no log is folded back
+
+
+def test_results_of_a_run_unused_for_a_month_are_dropped_by_the_next_run(docs: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    from fairreview.cache import MAX_AGE_DAYS
+
+    cache, extra = tmp_path / "cache", tmp_path / "rules"
+    _lexicon(extra)
+    _scan(docs, cache, lexicon_dirs=(str(extra),))
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        (old_key, count), = db.execute("SELECT run_key, COUNT(*) FROM results GROUP BY run_key").fetchall()
+        assert count == len(list(docs.iterdir()))
+        db.execute("UPDATE runs SET used = used - ? WHERE run_key = ?", ((MAX_AGE_DAYS + 1) * 86400, old_key))
+    db.close()
+    _scan(docs, cache)  # other rules: another run, which writes its own time and prunes
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        keys = {k for (k,) in db.execute("SELECT DISTINCT run_key FROM results")}
+    db.close()
+    assert old_key not in keys and len(keys) == 1

@@ -15,7 +15,6 @@ import importlib
 import io
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +82,8 @@ def _interrupted() -> int:
 
 def _internal(exc: BaseException) -> int:
     if os.environ.get("FAIRREVIEW_DEBUG"):
+        import traceback  # here: only a run that failed needs it
+
         traceback.print_exception(exc)
     detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
     hint = "" if os.environ.get("FAIRREVIEW_DEBUG") else "；加 --debug 重新运行可显示详细信息"

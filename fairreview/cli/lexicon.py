@@ -10,10 +10,10 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from ..escapes import escape_tree, screen_name, screen_text
+from ..escapes import json_escaped, screen_name, screen_text
+from ..jsoncodec import pretty as pretty_json
 from ..lextest import run_all
 from ..match.lexicon import Lexicon, LexiconError, Rule, load
-from ..report.render import pretty_json
 from ..settings import Settings, unmatched_prefixes
 from .options import (
     EXIT_CLEAN,
@@ -72,7 +72,7 @@ def lexicon_list(fmt: str, settings: Settings) -> None:
     if fmt == "json":
         rows = [_rule_json(r) for r in rules]
         out = {"lexicon_version": lex.version, "rules": rows}
-        click.echo(pretty_json(escape_tree(out)))
+        click.echo(json_escaped(out, pretty_json))
         return
     for family, group in groupby(rules, key=_family_key):
         members = list(group)

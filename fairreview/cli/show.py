@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from ..escapes import escape_tree, for_screen
+from ..escapes import for_screen, json_escaped
+from ..jsoncodec import pretty as pretty_json
 from ..report.details import render_document
-from ..report.render import pretty_json
 from ..settings import Settings
 from . import scanning
 from .options import EXIT_CLEAN, EXIT_FINDINGS, RunOptions, documents_argument, scan_options
@@ -24,7 +24,7 @@ def show(file: str, fmt: str, settings: Settings, run: RunOptions) -> None:
     report, _ = scanning.scan((file,), settings, run)
     (doc,) = report.documents
     if fmt == "json":
-        click.echo(pretty_json(escape_tree(doc.to_dict())))
+        click.echo(json_escaped(doc.to_dict(), pretty_json))
     else:
         click.echo(render_document(for_screen(doc), show_info=True), nl=False)
     sys.exit(EXIT_FINDINGS if doc.flagged or doc.error else EXIT_CLEAN)

@@ -14,8 +14,10 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # pragma: no cover
+    import pathspec
 
 # Never documents: matched without regard to case (Windows file names are case-insensitive).
 DEFAULT_EXCLUDES: tuple[str, ...] = (
@@ -29,21 +31,38 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 
+def _literal_start(pattern: str) -> str:
+    """What every name a gitignore pattern of one path component matches starts with (lower case)."""
+    name = pattern.rstrip("/").lower()
+    for i, ch in enumerate(name):
+        if ch in "*?[\\":
+            return name[:i]
+    return name
+
+
+#: a path can match a default only if one of its parts starts so (patterns of one part match any part)
+_DEFAULT_STARTS = tuple(sorted({_literal_start(p) for p in DEFAULT_EXCLUDES}))
+
+
 @dataclass(frozen=True)
 class Exclude:
     """What the walk leaves out. ``patterns`` are gitignore lines; an anchored one (``/草稿/``, ``a/b.doc``)
     is relative to ``root`` (the configuration file's folder) for files below it, else to the scanned
-    folder."""
+    folder. The gitignore matcher (pathspec, 8 ms to import) is built when a path could match: most scans
+    have no patterns of their own and no file whose name starts like a default."""
 
     patterns: tuple[str, ...] = ()
     root: str | None = None
-    _defaults: pathspec.PathSpec = field(init=False, repr=False, compare=False)
-    _own: pathspec.PathSpec = field(init=False, repr=False, compare=False)
+    _specs: list[pathspec.PathSpec] = field(default_factory=list, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        lowered = [p.lower() for p in DEFAULT_EXCLUDES]
-        object.__setattr__(self, "_defaults", pathspec.GitIgnoreSpec.from_lines(lowered))
-        object.__setattr__(self, "_own", pathspec.GitIgnoreSpec.from_lines(self.patterns))
+    def _spec(self, which: int) -> pathspec.PathSpec:
+        """0: the defaults (lower case); 1: ``patterns``."""
+        if not self._specs:
+            import pathspec
+
+            self._specs.append(pathspec.GitIgnoreSpec.from_lines([p.lower() for p in DEFAULT_EXCLUDES]))
+            self._specs.append(pathspec.GitIgnoreSpec.from_lines(self.patterns))
+        return self._specs[which]
 
     def prefix(self, scanned: Path) -> str:
         """The scanned folder relative to ``root`` (``""`` when not below it): what its paths start with."""
@@ -58,7 +77,9 @@ class Exclude:
     def matches(self, rel: str, is_dir: bool) -> bool:
         """``rel``: the path relative to the anchor, with ``/``."""
         key = rel + "/" if is_dir else rel
-        return self._defaults.match_file(key.lower()) or (bool(self.patterns) and self._own.match_file(key))
+        low = key.lower()
+        default = any(part.startswith(_DEFAULT_STARTS) for part in low.split("/")) and self._spec(0).match_file(low)
+        return default or (bool(self.patterns) and self._spec(1).match_file(key))
 
 
 @dataclass

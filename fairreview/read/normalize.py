@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from ..regex import Regex
+
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Kept as they are: circled numbers are item markers (NFKC would make ① a bare "1"), and the ellipsis
 # would expand to three dots.
@@ -60,8 +62,9 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: on the other (:func:`_artefact`; tests/test_normalize.py checks it against the one regex that says so).
 _NEXT_TO_CJK = "〔〕《》“”、。()%"
 _RUNS = re.compile(r"[ \t]+")
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-_CJK_OR_NEAR = re.compile(f"[{_CJK}0-9{re.escape(_NEXT_TO_CJK)}]")
+# compiled on first use (3 ms: a re-scan served from the cache imports this module and never normalises)
+_CJK_CHAR = Regex(f"[{_CJK}]")
+_CJK_OR_NEAR = Regex(f"[{_CJK}0-9{re.escape(_NEXT_TO_CJK)}]")
 
 
 def _artefact(text: str, start: int, end: int) -> bool:

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from ..escapes import escape_tree
+from ..escapes import json_escaped
+from ..jsoncodec import pretty as pretty_json
 from ..legal import provisions
 from ..match.lexicon import Lexicon, load
 from ..model import DocumentResult, Finding, Report
 from ..review.fingerprint import sentence_fingerprint
 from .labels import SEVERITY_ZH, VERDICT_ZH
-from .render import pretty_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -217,4 +217,4 @@ _rule_descriptor(r.code, r, r.provisions, r.family) for r in lexicon.rules
         },
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return pretty_json(escape_tree(log)) + "\n"
+    return json_escaped(log, pretty_json) + "\n"
