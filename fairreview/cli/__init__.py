@@ -11,12 +11,14 @@ database tools.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib
 import io
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -155,4 +157,24 @@ def _quiet_stdout() -> None:
 
 def entry() -> None:
     """Console-script entry point."""
-    sys.exit(run())
+    leave(run())
+
+
+def leave(code: int) -> NoReturn:
+    """End the program with ``code`` as the interpreter would, less its teardown: the exit handlers run and
+    the streams are flushed, but the objects of the rules and the engine are not freed one by one (a quarter
+    of the time of a one-file scan went there); the system takes the memory back at once. A run that left
+    another thread going ends the ordinary way, which waits for it."""
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:  # pragma: no cover - an interpreter without it: the ordinary way
+        sys.exit(code)
+    run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        # a reader that went away (| head) or a closed stream: nothing left to say
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
