@@ -215,7 +215,7 @@ def _canon_scalar(value: Any) -> Any:
 def rules_fingerprint(lexicon: Lexicon) -> str:
     """Fingerprint of what the (selected) rules contribute to results, in their order."""
     data = {f.name: _canon(getattr(lexicon, f.name)) for f in dataclasses.fields(lexicon)
-            if f.name not in ("files", "version")}
+            if f.name not in ("files", "version", "needs", "planned")}  # the last two follow from the rest
     return hashlib.sha256(_dumps(data, sort_keys=True)).hexdigest()
 
 

@@ -171,3 +171,25 @@ def test_an_expression_that_is_one_character_class_is_looked_for_as_its_characte
         pattern: str, expected: set[str] | None) -> None:
     got = _class_chars(Regex(pattern))
     assert (None if got is None else set(got)) == expected
+
+
+def _plan_of(pf: Prefilter) -> tuple[object, ...]:
+    cands = [(c.rule.code, c.position, c.trigger, c.required, c.lazy, c.doc_checks) for c in pf.candidates]
+    return cands, pf.terms, pf._char_src, pf._by_chars, pf.triggers
+
+
+def test_needs_read_back_from_the_rules_cache_give_the_same_prefilter() -> None:
+    from fairreview.cache import from_data, rules_fingerprint, to_data
+    from fairreview.match.lexicon import Lexicon
+    from fairreview.match.prefilter import plan_needs
+
+    stored = from_data(Lexicon, to_data(plan_needs(LEXICON)))  # as a scan reads it back from the cache
+    assert stored.planned and not LEXICON.planned
+    assert rules_fingerprint(stored) == rules_fingerprint(LEXICON)  # cached results stay valid
+    assert _plan_of(Prefilter(stored.rules, stored.classes, stored.planned_needs())) == _plan_of(MATCHER.prefilter)
+    # a selection keeps the needs of the rules it keeps, and gives what working them out gives
+    chosen = stored.select(["ME", "PY1"], ["ME3"])
+    assert set(chosen.planned) == {r.code for r in chosen.rules}
+    fresh = LEXICON.select(["ME", "PY1"], ["ME3"])
+    assert _plan_of(Prefilter(chosen.rules, chosen.classes, chosen.planned_needs())) == _plan_of(
+        Prefilter(fresh.rules, fresh.classes))

@@ -117,6 +117,9 @@ class Runner:
 
                 base = load(list(self.settings.lexicon_dirs))
                 if store is not None:
+                    from ..match.prefilter import plan_needs
+
+                    base = plan_needs(base)  # kept with the rules: read back, they need not be worked out again
                     store.put_lexicon(key, base)
             self._base = base
         return self._base

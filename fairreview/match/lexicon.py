@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ..concepts.classes import ClassError, TermClass, load_classes
+from ..concepts.needs import Need
 from ..concepts.spans import DOC_KINDS
 from ..legal import provisions
 from ..model import SEVERITIES
@@ -127,6 +128,15 @@ class Lexicon:
     version: str
     files: list[str] = field(default_factory=list)
     classes: dict[str, TermClass] = field(default_factory=dict)
+    # What each pattern needs of a sentence (match.prefilter.plan_needs), worked out before the rules are
+    # cached so that a scan reading them back does not work it out again: distinct needs, and per rule code
+    # the indices of each pattern's needs. Empty: the prefilter works them out itself.
+    needs: tuple[Need, ...] = ()
+    planned: dict[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
+
+    def planned_needs(self) -> dict[str, tuple[tuple[Need, ...], ...]]:
+        return {code: tuple(tuple(self.needs[i] for i in pattern) for pattern in patterns)
+                for code, patterns in self.planned.items()}
 
     def by_code(self) -> dict[str, Rule]:
         return {r.code: r for r in self.rules}
@@ -143,7 +153,9 @@ class Lexicon:
         tag = ""
         if sel or ign:
             tag = "+sel:" + ",".join(sel) + ("-" + ",".join(ign) if ign else "")
-        return Lexicon(rules=rules, version=self.version + tag, files=self.files, classes=self.classes)
+        planned = {r.code: self.planned[r.code] for r in rules if r.code in self.planned}
+        return Lexicon(rules=rules, version=self.version + tag, files=self.files, classes=self.classes,
+                       needs=self.needs if planned else (), planned=planned)
 
 
 # -- parsing ------------------------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ class Matcher:
         self.providers = build_providers(self.classes)
         self._segmenter_factory = segmenter
         self._segmenter: Segmenter | None = None
-        self.prefilter = Prefilter(lexicon.rules, self.classes)
+        self.prefilter = Prefilter(lexicon.rules, self.classes, lexicon.planned_needs())
         self.index = TermIndex(self.prefilter.terms)
         ban = self.classes.get("restated_ban")
         self.ban = ban.regex if ban is not None else Regex("不得|禁止|严禁")
