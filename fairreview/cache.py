@@ -362,6 +362,10 @@ def _from_regex(data: Any) -> Regex:
 def _dataclass_converter(tp: type) -> _Convert:
     names = frozenset(f.name for f in dataclasses.fields(tp))
     fields: list[tuple[str, _Convert]] = []  # filled on first use: a type may contain itself (Atom.alts)
+    # A frozen dataclass's __init__ sets each field through object.__setattr__ (a third of reading the rules
+    # back); where __init__ does nothing else (no __post_init__, no slots) the fields go into the instance's
+    # __dict__ at once, in the same order, which is what __init__ leaves.
+    direct = not hasattr(tp, "__post_init__") and "__slots__" not in tp.__dict__
 
     def build(data: Any) -> Any:
         if not isinstance(data, dict) or data.keys() != names:
@@ -369,31 +373,50 @@ def _dataclass_converter(tp: type) -> _Convert:
         if not fields:
             hints = _hints(tp)
             fields.extend((f.name, _converter(hints[f.name])) for f in dataclasses.fields(tp))
-        return tp(**{n: convert(data[n]) for n, convert in fields})
+        values = {n: convert(data[n]) for n, convert in fields}
+        if not direct:
+            return tp(**values)
+        obj: Any = object.__new__(tp)
+        obj.__dict__.update(values)
+        return obj
     return build
 
 
 def _container_converter(tp: Any, origin: Any, args: tuple[Any, ...]) -> _Convert:
     if origin is dict:
-        if len(args) != 2 or args[0] is not str:
-            return _refuse(f"应为映射（{tp}）")
-        value = _converter(args[1])
-
-        def mapping(data: Any) -> Any:
-            if not isinstance(data, dict):
-                raise ShapeError(f"应为映射（{tp}）")
-            return {k: value(v) for k, v in data.items()}
-        return mapping
+        return _mapping_converter(tp, args)
     if origin is tuple and len(args) >= 1 and args[-1] is not Ellipsis:  # a fixed-length tuple: tuple[str, int]
         return _fixed_tuple_converter(tp, args)
     if len(args) not in (1, 2):
         return _refuse(f"不支持的类型 {tp}")
-    item = _converter(args[0])
+    return _sequence_converter(tp, origin, args[0])
+
+
+def _mapping_converter(tp: Any, args: tuple[Any, ...]) -> _Convert:
+    if len(args) != 2 or args[0] is not str:
+        return _refuse(f"应为映射（{tp}）")
+    value = _converter(args[1])
+
+    def mapping(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ShapeError(f"应为映射（{tp}）")
+        return {k: value(v) for k, v in data.items()}
+    return mapping
+
+
+def _sequence_converter(tp: Any, origin: Any, arg: Any) -> _Convert:
+    item = _converter(arg)
+    scalar = arg if arg in (bool, int, str) else None
 
     def sequence(data: Any) -> Any:
         if not isinstance(data, list):
             raise ShapeError(f"应为列表（{tp}）")
-        items = [item(v) for v in data]
+        if scalar is not None:  # a list of words: its types checked in one pass, the items kept as they are
+            if data and set(map(type, data)) != {scalar}:
+                raise ShapeError(f"应为 {scalar.__name__} 的列表（{tp}）")
+            items = data
+        else:
+            items = [item(v) for v in data]
         if origin is frozenset:
             return _canonical_set(tp, data, items)
         return tuple(items) if origin is tuple else items
