@@ -19,10 +19,12 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,18 +89,19 @@ def _tree_memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict[str, Any]:
-    """Wall time, exit code and peak memory of ``cmd`` run in a fresh process."""
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT, sample: bool = True
+            ) -> dict[str, Any]:
+    """Wall time, exit code and peak memory of ``cmd`` run in a fresh process. ``sample``: read the process
+    tree's memory from /proc every 50 ms (which costs the scan some CPU: timed runs do not sample)."""
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", WRAPPER, *cmd], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, cwd=cwd)
     peak_rss = peak_pss = 0
-    sampling = sys.platform.startswith("linux")
-    while proc.poll() is None:
-        if sampling:
-            rss, pss = _tree_memory_kb(proc.pid)
-            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+    sampling = sample and sys.platform.startswith("linux")
+    while sampling and proc.poll() is None:
+        rss, pss = _tree_memory_kb(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.05)
     outside = time.perf_counter() - start
     out, err = proc.communicate()
@@ -130,6 +133,18 @@ def comparable(path: Path, root: str | None = None) -> list[Any]:
     """The documents of a JSON report, for "identical across runs" (no time fields exist in it today)."""
     docs = json.loads(path.read_text(encoding="utf-8"))["documents"]
     return docs
+
+
+def timed(run_once: Callable[[int], dict[str, Any]], times: int) -> dict[str, Any]:
+    """One run that samples memory (``run_once(-1)``), then ``times`` runs that do not, for the time: the
+    median of those is ``wall_s``; the sampled run's own time is ``wall_sampled_s``."""
+    m = run_once(-1)
+    m["wall_sampled_s"] = m["wall_s"]
+    walls = [run_once(i)["wall_s"] for i in range(times)]
+    if walls:
+        m["wall_runs_s"] = walls
+        m["wall_s"] = statistics.median(walls)
+    return m
 
 
 # -- the corpus repeated ------------------------------------------------------------------------------------
@@ -360,6 +375,43 @@ def _prepare_code(snapshot: bool, work: Path, results: dict[str, Any]) -> dict[s
     return env
 
 
+def scan_scenarios(python: str, corpus: Path, env: dict[str, str] | None, work: Path, *, out: dict[str, Path],
+                   jobs: list[str], rules_only: Path, times: int) -> dict[str, Any]:
+    """The corpus scenarios, each timed by ``times`` runs (and one that samples memory)."""
+    sc: dict[str, Any] = {}
+    cache = work / "cache"
+
+    def fresh(src: Path | None, name: str) -> Path:
+        """A cache folder for one run: a copy of ``src`` (or empty), so every run starts as the first."""
+        dst = work / name
+        shutil.rmtree(dst, ignore_errors=True)
+        if src is not None:
+            shutil.copytree(src, dst)
+        return dst
+
+    # (name, extra options for run i, what); the last cold_cache run's folder is the re-scan's cache
+    steps: list[tuple[str, Callable[[int], list[str]], str]] = [
+        ("cold", lambda i: ["--no-cache", *jobs], "cold scan, new process, no cache"),
+        ("cold_rules", lambda i: ["--cache-dir", str(fresh(rules_only, f"rules-{i}")), *jobs],
+         "cold scan of documents never analysed, the rules compiled by an earlier run"),
+        ("cold_cache", lambda i: ["--cache-dir", str(fresh(None, "cache")), *jobs], "cold scan writing the cache"),
+        ("rescan", lambda i: ["--cache-dir", str(cache), *jobs], "re-scan of the unchanged corpus"),
+        ("jobs1", lambda i: ["--no-cache", "--jobs", "1"], "cold scan, one process"),
+    ]
+    for name, extra, what in steps:
+        print(f"{name}: {what} …", file=sys.stderr)
+
+        def once(i: int, name: str = name, extra: Callable[[int], list[str]] = extra) -> dict[str, Any]:
+            return measure(scan_cmd(python, [str(corpus)], out[name], *extra(i)), env, work, sample=i < 0)
+
+        m = timed(once, times)
+        m.update(report_stats(out[name]), what=what)
+        m["docs_per_s"] = round(m["documents"] / m["wall_s"], 1)
+        m["chars_per_s"] = round(m["chars"] / m["wall_s"])
+        sc[name] = m
+    return sc
+
+
 # -- the run ---------------------------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> dict[str, Any]:
     corpus = Path(args.corpus).resolve()
@@ -369,7 +421,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         timespec="seconds"), "scenarios": {}}
     sc = results["scenarios"]
     out = {name: work / f"{name}.json" for name in ("cold", "cold_rules", "cold_cache", "rescan", "jobs1", "xN")}
-    cache = work / "cache"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     env = _prepare_code(args.snapshot, work, results)
     # Scans run from the work folder: no fairreview.toml of the checkout applies, and -m finds the snapshot.
@@ -380,21 +431,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["floor_s"] = floor_time(corpus)
         results["tiny"] = tiny_jobs(python, corpus, env, work)
         rules_only = _rules_cache(python, env, work)
-        steps = [
-            ("cold", [str(corpus)], ["--no-cache", *jobs], "cold scan, new process, no cache"),
-            ("cold_rules", [str(corpus)], ["--cache-dir", str(rules_only), *jobs],
-             "cold scan of documents never analysed, the rules compiled by an earlier run"),
-            ("cold_cache", [str(corpus)], ["--cache-dir", str(cache), *jobs], "cold scan writing the cache"),
-            ("rescan", [str(corpus)], ["--cache-dir", str(cache), *jobs], "re-scan of the unchanged corpus"),
-            ("jobs1", [str(corpus)], ["--no-cache", "--jobs", "1"], "cold scan, one process"),
-        ]
-        for name, paths, extra, what in steps:
-            print(f"{name}: {what} …", file=sys.stderr)
-            m = measure(scan_cmd(python, paths, out[name], *extra), env, work)
-            m.update(report_stats(out[name]), what=what)
-            m["docs_per_s"] = round(m["documents"] / m["wall_s"], 1)
-            m["chars_per_s"] = round(m["chars"] / m["wall_s"])
-            sc[name] = m
+        sc.update(scan_scenarios(python, corpus, env, work, out=out, jobs=jobs, rules_only=rules_only,
+                                 times=args.times))
         base_docs = comparable(out["cold"])
         results["identical"] = {name: comparable(out[name]) == base_docs
                                 for name in ("cold_rules", "cold_cache", "rescan", "jobs1")}
@@ -409,7 +447,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             sc[f"x{args.repeat}"] = m
             results["linearity"] = {
                 "repeat": args.repeat,
-                "time_ratio": round(m["wall_s"] / sc["cold"]["wall_s"], 2),
+                # both sampled once: the same conditions (the repeated corpus is scanned once, it takes long)
+            "time_ratio": round(m["wall_s"] / sc["cold"]["wall_sampled_s"], 2),
                 "pss_tree_ratio": round((m["peak_pss_tree_mb"] or 0) / (sc["cold"]["peak_pss_tree_mb"] or 1), 2),
                 "rss_process_ratio": round(m["peak_rss_process_mb"] / sc["cold"]["peak_rss_process_mb"], 2),
             }
@@ -473,13 +512,17 @@ def markdown(r: dict[str, Any]) -> str:
             "{python_c_pass_s} s, `fairreview --version` {version_s} s, `fairreview scan` of one new file "
             "({one_file}) {one_file_new_s} s, of the same file unchanged {one_file_unchanged_s} s.".format(**r["tiny"])),
         "",
+        "Wall s: the median of the timed runs (each listed after it); the memory columns come from one more run that "
+        "samples /proc every 50 ms (its own time is not counted: the sampling costs the scan CPU).",
+        "",
         "| scenario | docs | chars | wall s | docs/s | chars/s | peak PSS tree MB | peak RSS tree MB "
         "| largest process MB | load |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, s in r["scenarios"].items():
+        runs = f" ({', '.join(f'{w:.2f}' for w in s['wall_runs_s'])})" if s.get("wall_runs_s") else ""
         lines.append(
-            f"| {name}: {s['what']} | {s['documents']} | {s['chars']:,} | {s['wall_s']} | {s['docs_per_s']} | "
+            f"| {name}: {s['what']} | {s['documents']} | {s['chars']:,} | {s['wall_s']}{runs} | {s['docs_per_s']} | "
             f"{s['chars_per_s']:,} | {s['peak_pss_tree_mb']} | {s['peak_rss_tree_mb']} | {s['peak_rss_process_mb']} | "
             f"{s['load_before']}→{s['load_after']} |"
         )
@@ -504,6 +547,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--repeat", type=int, default=10, help="the linear-growth scenario (1 to skip)")
+    ap.add_argument("--times", type=int, default=3,
+                    help="timed runs of each scenario besides the one that samples memory (their median is the time)")
     ap.add_argument("--jobs", type=int, default=None, help="--jobs for the scans (default: fairreview's default)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter with fairreview installed")
     ap.add_argument("--skip-profile", action="store_true")

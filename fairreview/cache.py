@@ -772,8 +772,10 @@ class ResultCache:
             self.db.close()
 
     def _used_since(self, key: str, since: float) -> bool:
+        """The run's last use is recorded as at or after ``since`` and not in the future (a time written while
+        the clock was ahead is written again, or the run would outlive MAX_AGE_DAYS by as much)."""
         row = self.db.execute("SELECT used FROM runs WHERE run_key = ?", (key,)).fetchone()
-        return row is not None and isinstance(row[0], int | float) and row[0] >= since
+        return row is not None and isinstance(row[0], int | float) and since <= row[0] <= time.time()
 
     def __enter__(self) -> ResultCache:
         return self

@@ -40,6 +40,7 @@ from typing import Any
 import platformdirs
 
 from .escapes import escape_text
+from .read.files import pattern_problem
 from .review.reviewer import resolve_reviewer
 
 MB = 1024 * 1024
@@ -375,6 +376,10 @@ def _validate_lists(path: Path, where: str, data: dict[str, Any]) -> None:
             raise ConfigError(
                 f"配置文件 {where}：{key} 中的 {', '.join(bad)} 不是规则代码或代码前缀（如 ME、FL3、CO201）"
             )
+    for pattern in data.get("exclude", []):
+        why = pattern_problem(pattern)
+        if why:
+            raise ConfigError(f"配置文件 {where}：exclude 中的 {pattern!r} 不是有效的 gitignore 模式（{why}）")
     for folder in data.get("extend-lexicons", []):
         if not (path.parent / folder).exists():
             raise ConfigError(
@@ -434,6 +439,10 @@ def load_settings(overrides: Overrides | None = None, config: Config | None = No
     configured ones.
     """
     given = overrides or Overrides()
+    for pattern in given.exclude:
+        why = pattern_problem(pattern)
+        if why:
+            raise SettingsError(f"--exclude {pattern!r} 不是有效的 gitignore 模式（{why}）")
     cfg = config if config is not None else resolve_config(given, paths)
     model = local_model(given.pkuseg_model) if given.pkuseg_model else None
     if model is None and cfg.get("pkuseg-model") and cfg.path is not None:

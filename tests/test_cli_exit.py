@@ -3,6 +3,7 @@ interpreter's teardown (fairreview.cli.leave)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -33,3 +34,22 @@ def test_a_thread_still_running_is_waited_for() -> None:
     proc = _run("thread", 1)
     assert proc.returncode == 1
     assert "thread done;" in proc.stdout and "handler ran" in proc.stdout
+
+
+FULL = """
+import sys
+from fairreview.cli import leave
+sys.stdout.write("the whole report")  # still in the buffer when the program ends
+leave(int(sys.argv[1]))
+"""
+
+
+def test_output_that_cannot_be_written_at_the_end_fails_the_run() -> None:
+    # a full disk under a report sent to stdout: the interpreter's own ending gives 120; ours says why and gives 2
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # the write waits in the buffer
+    with open("/dev/full", "w") as full:
+        for code in (0, 1):
+            proc = subprocess.run([sys.executable, "-c", FULL, str(code)], stdout=full, stderr=subprocess.PIPE,
+                                  text=True, timeout=60, check=False, env=env)
+            assert proc.returncode == 2
+            assert "输出未能全部写出" in proc.stderr

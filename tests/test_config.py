@@ -129,6 +129,7 @@ BAD_CONFIGS = [
     pytest.param('segmenter = "jieba"\n', "segmenter", id="bad-segmenter"),
     pytest.param('max-size = "10"\n', "max-size", id="max-size-not-a-number"),
     pytest.param('select = ["YX"\n', "fairreview.toml", id="toml-syntax-error"),
+    pytest.param('exclude = ["草稿/", "[z-a]"]\n', "[z-a]", id="exclude-not-a-gitignore-pattern"),
 ]
 
 
@@ -141,6 +142,18 @@ def test_bad_config_exits_2_with_a_clear_message(tmp_path: Path, monkeypatch: py
     assert code == 2
     assert "fairreview.toml" in err and named in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("pattern", ["!", "a\\", "[z-a]"])
+def test_a_bad_exclude_pattern_on_the_command_line_exits_2_and_says_which(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         pattern: str) -> None:
+    root = _district(tmp_path, "")
+    monkeypatch.chdir(root)
+    code, _, err = _scan(["docs", "--exclude", pattern])
+    assert code == 2
+    assert "--exclude" in err and "gitignore" in err and repr(pattern) in err
+    assert "内部错误" not in err and "Traceback" not in err
 
 
 def test_select_matching_no_rule_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,8 +59,19 @@ def test_a_string_escaping_changes_is_escaped_where_it_stands() -> None:
         assert json.loads(json_escaped(value, render.pretty_json)) == escape_tree(value)
 
 
-@given(VALUES)
+# integers of any size: orjson reads those beyond 64 bits as floats (the cache must not)
+ROWS = st.recursive(TEXT | st.integers() | st.booleans() | st.none(),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4), max_leaves=30)
+
+
+@given(ROWS)
 def test_cached_rows_decode_as_the_standard_library_decodes_them(value: Any) -> None:
     # the cache writes compact JSON with lone surrogates kept (surrogatepass); orjson refuses those bytes
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     assert jsoncodec.loads(data) == json.loads(data.decode("utf-8", "surrogatepass"))
+
+
+def test_integers_beyond_64_bits_decode_exactly() -> None:
+    for data in (b"[18446744073709551616]", b"[-9223372036854775809]", b'{"n":99999999999999999999}'):
+        value = jsoncodec.loads(data)
+        assert value == json.loads(data) and all(type(v) is int for v in (value.values() if isinstance(value, dict) else value))

@@ -200,3 +200,19 @@ def test_results_of_a_run_unused_for_a_month_are_dropped_by_the_next_run(docs: P
         keys = {k for (k,) in db.execute("SELECT DISTINCT run_key FROM results")}
     db.close()
     assert old_key not in keys and len(keys) == 1
+
+
+def test_a_run_time_from_a_clock_that_was_ahead_is_written_again(docs: Path, tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    cache = tmp_path / "cache"
+    _scan(docs, cache)
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        db.execute("UPDATE runs SET used = ?", (time.time() + 10 * 86400,))  # the clock was ten days ahead
+    db.close()
+    _scan(docs, cache)
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        used = [u for (u,) in db.execute("SELECT used FROM runs")]
+    db.close()
+    assert used and all(u <= time.time() for u in used)  # so the run is pruned 30 days after its real last use

@@ -173,8 +173,13 @@ def leave(code: int) -> NoReturn:
     if run_exit_handlers is None:  # pragma: no cover - an interpreter without it: the ordinary way
         sys.exit(code)
     run_exit_handlers()
-    for stream in (sys.stdout, sys.stderr):
-        # a reader that went away (| head) or a closed stream: nothing left to say
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): nothing left to say, as _broken_pipe
+        code = EXIT_FAILURE
+    except (OSError, ValueError) as exc:  # the output is incomplete (a full disk): not a run that ended well
+        _say(f"错误：输出未能全部写出（{exc}），本次运行未完成")
+        code = EXIT_FAILURE
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)

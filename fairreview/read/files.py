@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,18 @@ def _literal_start(pattern: str) -> str:
 
 #: a path can match a default only if one of its parts starts so (patterns of one part match any part)
 _DEFAULT_STARTS = tuple(sorted({_literal_start(p) for p in DEFAULT_EXCLUDES}))
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a gitignore line the walk can use (``!`` alone, a trailing ``\\``, a range such as
+    ``[z-a]``), or None."""
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except (ValueError, re.error) as exc:  # pathspec's pattern error is a ValueError
+        return str(exc)
+    return None
 
 
 @dataclass(frozen=True)
