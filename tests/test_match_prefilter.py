@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from fairreview.concepts.needs import Need, required_literals
 from fairreview.concepts.orgs import find_gov, find_orgs, gov_needs, org_needs
-from fairreview.concepts.places import LOCAL_KINDS, find_places, place_need
+from fairreview.concepts.places import (
+    _ABBR_CUE,
+    _TOWN,
+    _TOWN_NEED,
+    LOCAL_KINDS,
+    _abbreviations,
+    find_places,
+    place_need,
+)
 from fairreview.match.automaton import TermIndex
 from fairreview.match.lexicon import load
 from fairreview.match.matcher import Match, Matcher, document_context
@@ -62,7 +70,9 @@ def test_rule_examples_match_as_without_the_prefilter() -> None:
 # Sentences made of the words the rules are written in: classes, places, firms, punctuation, filler.
 _WORDS = sorted({t for c in LEXICON.classes.values() for t in c.terms}
                 | {"本市", "本区", "鼓楼区", "江苏省", "某公司", "区属城投集团", "县第一服装公司", "外地", "以外", "在京",
-                   "注册", "人民政府", "区商务局", "甲方", "某某镇", "高新区", "年", "满", "3年", "得5分", "加分"})
+                   "注册", "人民政府", "区商务局", "甲方", "某某镇", "高新区", "年", "满", "3年", "得5分", "加分",
+                   # abbreviations and towns, whose needs are expressions: 来沪投资, 梅村镇, 城乡 (no town)
+                   "来", "落户", "沪", "甬", "投资", "镇", "乡", "街道", "苏木", "城乡", "乡镇", "梅村", "古"})
 _SENTENCE = st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from(list("，。；：、的和在由与为从向企业"))),
                      min_size=1, max_size=14).map("".join)
 
@@ -98,6 +108,29 @@ def test_a_sentence_with_a_span_meets_its_provider_needs(text: str) -> None:
         assert all(_met(n, text) for n in org_needs(frozenset({span.kind}))), span
     for span in find_gov(text):
         assert all(_met(n, text) for n in gov_needs(None)), span
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="梅村城乡镇街道苏木古小政府企甲、，在来落户沪甬注册投资", max_size=12))
+def test_the_place_needs_written_as_expressions_hold_wherever_their_spans_can(text: str) -> None:
+    # the town need (suffix first) matches exactly where _TOWN can; an abbreviation needs its cues around it
+    assert (_TOWN_NEED.search(text) is not None) == (_TOWN.search(text) is not None)
+    assert not _abbreviations(text) or _ABBR_CUE.search(text) is not None
+
+
+def test_an_expression_need_is_met_by_its_characters_words_or_expression_and_tested_once() -> None:
+    rule = LEXICON.rules[0]
+    needs: tuple[Need, ...] = (Need(frozenset({"甲乙"})), Need(frozenset({"庚辛"}), frozenset({"丙"}), (Regex("丁+戊"),)))
+    known = {rule.code: tuple(needs for _ in rule.patterns)}
+    pf = Prefilter([rule], LEXICON.classes, known)
+    index = TermIndex(pf.terms)
+    by_trigger = pf.by_trigger
+
+    def picked(text: str) -> bool:
+        return bool(pf.select(by_trigger, index.masks(text, [(0, len(text))])[0], text))
+
+    assert picked("甲乙丙") and picked("甲乙庚辛") and picked("甲乙丁丁戊")
+    assert not picked("甲乙") and not picked("丙丁戊") and not picked("甲乙戊丁")
 
 
 _PATTERNS = sorted({p for c in LEXICON.classes.values() for p in c.patterns})

@@ -58,6 +58,9 @@ _ABBR_BEFORE = ("在", "来", "赴", "进", "入", "驻", "落户", "留")
 _ABBR_AFTER_WORDS = ("注册", "登记", "纳税", "缴税", "设立", "落户", "落地", "投资", "经营", "企业", "公司", "机构", "分支", "办事",
                      "单位", "生产", "本地", "期间")
 _ABBR_AFTER = re.compile("(" + "|".join(_ABBR_AFTER_WORDS) + ")")
+# Where an abbreviation can be a place (the cue before, the character, a cue after: see _abbreviations). As a
+# need it keeps the 59 common characters (新, 金, 青 …) from making almost every sentence a candidate.
+_ABBR_CUE = Regex("(?:" + "|".join(_ABBR_BEFORE) + ")" + _ABBR_CHAR.pattern + "(?=" + "|".join(_ABBR_AFTER_WORDS) + ")")
 
 # What may follow a short form for it to be a place.
 _TAIL = re.compile(
@@ -86,6 +89,10 @@ _PARK_SUFFIXES = ("经济技术开发区", "高新技术产业开发区", "开�
 _PARK = re.compile(rf"({_NAME}{{2,8}}?)(" + "|".join(_PARK_SUFFIXES) + ")")
 _PARK_TAIL = re.compile("|".join(_PARK_SUFFIXES))
 _TOWN_TAIL = re.compile("镇|乡|街道|苏木")
+# Where _TOWN can match: its suffix with two characters of a name before it (as a need, not 镇 or 乡 alone:
+# 城乡 and 乡镇 stand in every other article). Written suffix first, so that the search skips to a suffix.
+_TOWN_NEED = Regex(rf"(?:[镇乡](?<={_NAME}{{2}}[镇乡])(?<![城乡村集小古][镇乡])"
+                   rf"|(?:街道|苏木)(?<={_NAME}{{2}}(?:街道|苏木))(?<![城乡村集小古](?:街道|苏木)))(?![政长村府级镇乡企])")
 _GENERIC_NAME = re.compile(
     r"^(各|全|本|该|所在|相关|有关|其他|所属|属地|省级|市级|县级|国家级|省|市|县|区|城|乡|村|集|重点|特色|"
     r"小微|小微企业|产业|工业|农业|现代|经济|各类|各级|所有|以上|以下|等)+$"
@@ -260,7 +267,6 @@ _PLACEHOLDER_HEADS = ("某", "X", "x", "×", "＊", "*")  # 某某市 holds 某�
 _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "deictic": DEICTIC,
     "placeholder": tuple(h + t for h in _PLACEHOLDER_HEADS for t in _PLACEHOLDER_TAILS),
-    "town": ("镇", "乡", "街道", "苏木"),
     "park": _PARK_SUFFIXES,
     "outside": (*OUTSIDE, "外"),  # an outsider's word, or a local place with 以外/之外/外 after it
     "national": NATIONAL,
@@ -272,7 +278,9 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
 def _kind_need(kind: str) -> Need | None:
     if kind == "admin":  # a division's name or short form, or an abbreviation (在京注册)
         n = names()
-        return of_terms({*n.full, *n.short}, (_ABBR_CHAR,))
+        return of_terms({*n.full, *n.short}, (_ABBR_CUE,))
+    if kind == "town":  # a name before the suffix
+        return Need(regexes=(_TOWN_NEED,))
     if kind == "authority":  # a local place before a public body
         return union([_kind_need(k) for k in sorted(LOCAL_KINDS)])
     words = _KIND_WORDS.get(kind)

@@ -85,6 +85,8 @@ class SentenceView:
     _spans: dict[str, list[Span]] = field(default_factory=dict, repr=False)
     _clauses: list[tuple[int, int]] | None = field(default=None, repr=False)
     _clause_starts: list[int] | None = field(default=None, repr=False)
+    #: occurrences of each expression in the text, by its source (:func:`fairreview.match.frames.occurrences_of`)
+    occ: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
 
     # -- structure inside the sentence ----------------------------------------------------------------
     @property

@@ -109,19 +109,17 @@ class Atom:
 
 def occurrences_of(view: SentenceView, rx: Regex) -> list[tuple[int, int, str]]:
     """Every occurrence of ``rx`` in the sentence, overlapping ones included (国有企业 and 企业 both count)."""
-    cache = view.__dict__.setdefault("_occ", {})
+    cache = view.occ
     got = cache.get(rx.pattern)
     if got is None:
-        got = []
+        got = cache[rx.pattern] = []
         text = view.text
-        pos = 0
-        while True:
-            m = rx.search(text, pos)
-            if m is None:
-                break
-            got.append((m.start(), m.end(), m.group(0)))
-            pos = m.start() + 1
-        cache[rx.pattern] = got
+        search = rx.compiled.search
+        m = search(text)
+        while m is not None:
+            start = m.start()
+            got.append((start, m.end(), m.group()))
+            m = search(text, start + 1)
     return got
 
 

@@ -11,7 +11,8 @@ sentence the bits of the words it holds. A pattern is tried on a sentence only w
 - every need that words and single characters decide has its bit set (a need's single characters, and
   those of an expression that is one character class, set its bit where they stand in the sentence: one
   set intersection per sentence, not one ``in`` per need and pattern);
-- every other need (an expression) is met by the sentence text;
+- every other need (an expression) is met by the sentence text: by its words, its characters or one of its
+  expressions, each need tested once a sentence however many patterns share it;
 - nothing about the document rules it out (``{doc: …}``, ``{title: …}`` in ``with`` / ``unless``).
 
 All of these are necessary conditions, so the matches are exactly those of trying every pattern on every
@@ -119,6 +120,20 @@ def _class_chars(rx: Regex) -> frozenset[str] | None:
     return None
 
 
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")  # would count the groups of the expressions before it
+
+
+def _one_expression(rxs: list[Regex]) -> tuple[Regex, ...]:
+    """Expressions one of which must match, as one search where they can be joined (same flags, no
+    backreference, no global inline flag): a need that several sentences miss is then one scan of each."""
+    if len(rxs) < 2 or len({rx.flags for rx in rxs}) > 1 or any(_BACKREF.search(rx.pattern) for rx in rxs):
+        return tuple(rxs)
+    try:
+        return (Regex("|".join(f"(?:{rx.pattern})" for rx in rxs), rxs[0].flags, check=True),)
+    except re.error:  # "(?i)" and the like must stay at the start of their expression
+        return tuple(rxs)
+
+
 _NO_HIT = FrameHit(0, 0, ())
 
 
@@ -133,6 +148,7 @@ class Candidate:
     trigger: int  # the bit through which sentences reach it
     required: int  # bits that must all be set
     lazy: tuple[tuple[int, tuple[Regex, ...]], ...]  # (bit, expressions one of which must match)
+    lazy_bits: int  # the bits of ``lazy``
     doc_checks: tuple[tuple[bool, Constraint], ...]  # (must hold, constraint) on the document alone
 
     def doc_allows(self, view: SentenceView, classes: dict[str, TermClass], known: dict[int, bool]) -> bool:
@@ -174,6 +190,7 @@ class Prefilter:
             if chars:
                 self._by_chars |= bit
                 self._char_src[bit] = "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+        self._words_only = ~self._by_chars  # bits that only the automaton sets (and never-met ones)
         self._doc_checked = [c for c in self.candidates if c.doc_checks]
         self._without: dict[frozenset[int], dict[int, tuple[Candidate, ...]]] = {}
         self.by_trigger: dict[int, tuple[Candidate, ...]] = {}
@@ -194,12 +211,12 @@ class Prefilter:
                     rest.append(rx)
                 else:
                     chars |= one
-            got = self._split[need] = (frozenset(chars), tuple(rest))
+            got = self._split[need] = (frozenset(chars), _one_expression(rest))
         return got
 
     def _bit(self, need: Need) -> int:
-        if not need.terms and not self._parts(need)[0]:
-            return 0
+        """The need's bit: set by the automaton for its words, by a sentence's characters, or once one of its
+        expressions was found in the sentence (an empty need's bit is never set)."""
         bit = self.bits.get(need)
         if bit is None:
             bit = self.bits[need] = 1 << len(self.bits)
@@ -210,17 +227,18 @@ class Prefilter:
         # every pattern has a word of two or more characters (lexicon.py refuses it otherwise)
         assert automatic, rule.code
         trigger = self._bit(min(automatic, key=_weight))
-        required = 0
+        required = lazy_bits = 0
         lazy: list[tuple[int, tuple[Regex, ...]]] = []
         for n in needs:
             bit, rest = self._bit(n), self._parts(n)[1]
-            if rest or not bit:  # an expression to run (none and no bit: the need is never met)
+            if rest:  # an expression to run
                 lazy.append((bit, rest))
+                lazy_bits |= bit
             else:
                 required |= bit
         checks = tuple((True, c) for c in pat.with_ if c.scope in _DOC_SCOPES)
         checks += tuple((False, c) for c in pat.unless if c.scope in _DOC_SCOPES)
-        return Candidate(rule, pat, index, position, trigger, required, tuple(lazy), checks)
+        return Candidate(rule, pat, index, position, trigger, required, tuple(lazy), lazy_bits, checks)
 
     def for_document(self, doc: DocContext, classes: dict[str, TermClass]) -> dict[int, tuple[Candidate, ...]]:
         """``by_trigger`` without the patterns the document rules out."""
@@ -238,33 +256,62 @@ class Prefilter:
                 self._without[ruled_out] = got
         return got
 
-    def select(self, by_trigger: dict[int, tuple[Candidate, ...]], mask: int, text: str) -> list[Candidate]:
+    def select(  # noqa: C901 - the matcher's hottest loop: a call per candidate would cost more than the branches
+            self, by_trigger: dict[int, tuple[Candidate, ...]], mask: int, text: str) -> list[Candidate]:
         """The patterns whose needs the sentence (``text``, with the automaton's ``mask``) meets, in lexicon
         order."""
         todo = mask & self.triggers
         if not todo:
             return []
-        by_chars = self._by_chars
-        failed = 0  # bits whose characters the sentence was found not to hold
+        words_only = self._words_only
+        failed = 0  # bits of needs the sentence was found not to meet
+        absent = ~mask
         out: list[Candidate] = []
         while todo:
             bit = todo & -todo
             todo ^= bit
             for c in by_trigger.get(bit, ()):
-                required = c.required
-                missing = required & ~mask
+                missing = c.required & absent
                 if missing:  # bits only single characters can still set: look for them, once a sentence
-                    if missing & (failed | ~by_chars):
+                    if missing & words_only or missing & failed:
                         continue
                     mask, failed = self._add_chars(missing, mask, failed, text)
+                    absent = ~mask
                     if missing & failed:
                         continue
-                if c.lazy and not all(mask & b or any(rx.search(text) for rx in rxs) for b, rxs in c.lazy):
-                    continue
+                lazy = c.lazy_bits & absent
+                if lazy:  # expressions to run, once a sentence
+                    if lazy & failed:
+                        continue
+                    mask, failed = self._lazy(c.lazy, mask, failed, text)
+                    absent = ~mask
+                    if lazy & failed:
+                        continue
                 out.append(c)
         if len(out) > 1:
             out.sort(key=_order)
         return out
+
+    def _lazy(self, lazy: tuple[tuple[int, tuple[Regex, ...]], ...], mask: int, failed: int,
+              text: str) -> tuple[int, int]:
+        """``mask`` and ``failed`` with what ``text`` was found to hold of the needs in ``lazy``, each tested
+        once a sentence (several patterns share a need), up to the first it does not meet."""
+        for b, rxs in lazy:
+            if mask & b:
+                continue
+            if failed & b:
+                break
+            if b & self._by_chars:
+                mask, failed = self._add_chars(b, mask, failed, text)
+                if mask & b:
+                    continue
+                failed &= ~b  # the characters are absent: the expressions decide
+            if any(rx.search(text) for rx in rxs):
+                mask |= b
+            else:
+                failed |= b
+                break
+        return mask, failed
 
     def _add_chars(self, missing: int, mask: int, failed: int, text: str) -> tuple[int, int]:
         """``mask`` and ``failed`` with the bits of ``missing`` whose characters ``text`` holds, or the first
