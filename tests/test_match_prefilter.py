@@ -5,6 +5,7 @@ necessary conditions (every span, every match holds one); the automaton places e
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,18 +120,30 @@ def test_the_place_needs_written_as_expressions_hold_wherever_their_spans_can(te
 
 
 def test_an_expression_need_is_met_by_its_characters_words_or_expression_and_tested_once() -> None:
+    searched: list[str] = []
+
+    class Counted(Regex):
+        def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+            searched.append(string)
+            return super().search(string, pos, endpos)
+
     rule = LEXICON.rules[0]
-    needs: tuple[Need, ...] = (Need(frozenset({"甲乙"})), Need(frozenset({"庚辛"}), frozenset({"丙"}), (Regex("丁+戊"),)))
+    needs: tuple[Need, ...] = (Need(frozenset({"甲乙"})), Need(frozenset({"庚辛"}), frozenset({"丙"}), (Counted("丁+戊"),)))
     known = {rule.code: tuple(needs for _ in rule.patterns)}
-    pf = Prefilter([rule], LEXICON.classes, known)
-    index = TermIndex(pf.terms)
-    by_trigger = pf.by_trigger
-
-    def picked(text: str) -> bool:
-        return bool(pf.select(by_trigger, index.masks(text, [(0, len(text))])[0], text))
-
-    assert picked("甲乙丙") and picked("甲乙庚辛") and picked("甲乙丁丁戊")
-    assert not picked("甲乙") and not picked("丙丁戊") and not picked("甲乙戊丁")
+    pf = Prefilter([rule, rule], LEXICON.classes, known)  # every pattern twice: the need is shared
+    sentences = ["甲乙丙", "甲乙庚辛", "甲乙丁丁戊", "甲乙", "丙丁戊", "甲乙戊丁", "丙"]
+    text = "\n".join(sentences)
+    spans, pos = [], 0
+    for sent in sentences:
+        spans.append((pos, pos + len(sent)))
+        pos += len(sent) + 1
+    picked = pf.plan(text, spans, pf.by_trigger)
+    assert sorted(picked) == [0, 1, 2]  # the character, the words, the expression; never without 甲乙
+    assert len(picked[0]) == 2 * len(rule.patterns)
+    # the expression was tried once in each sentence with 甲乙 that neither 庚辛 nor 丙 decided
+    assert sorted(searched) == sorted(["甲乙丁丁戊", "甲乙", "甲乙戊丁"])
+    # a character outside every sentence (between them) meets nothing
+    assert not pf.plan("甲乙 丙", [(0, 2)], pf.by_trigger)
 
 
 _PATTERNS = sorted({p for c in LEXICON.classes.values() for p in c.patterns})
@@ -168,28 +181,31 @@ def test_required_literals(pattern: str, expected: set[str] | None) -> None:
 # -- one pass of the automaton -------------------------------------------------------------------------------
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="本市区注册企业公司甲乙，。", max_size=60), st.lists(st.integers(0, 60), max_size=8))
-def test_masks_place_every_word_in_the_span_that_holds_it(text: str, cuts: list[int]) -> None:
-    words = {"本市": 1, "注册": 2, "企业": 4, "市区": 8, "公司": 16, "注册企业": 32}
+def test_the_index_places_every_word_in_the_spans_that_hold_it(text: str, cuts: list[int]) -> None:
+    words = ["本市", "注册", "企业", "市区", "公司", "注册企业"]
     index = TermIndex(words)
     bounds = sorted({0, len(text), *(c for c in cuts if c <= len(text))})
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a][::2]  # with gaps between
-    expected = []
-    for a, b in spans:
-        mask = 0
-        for w, bit in words.items():
+    expected: dict[int, int] = {}
+    for k, (a, b) in enumerate(spans):
+        for w in words:
             if any(text.startswith(w, i) and i + len(w) <= b for i in range(a, b)):
-                mask |= bit
-        expected.append(mask)
-    assert index.masks(text, spans) == expected
+                expected[index.words.index(w)] = expected.get(index.words.index(w), 0) | 1 << k
+    assert index.sentences(text, spans) == expected
+
+
+def test_the_index_refuses_a_single_character() -> None:
+    with pytest.raises(ValueError, match="单字"):
+        TermIndex(["本市", "市"])
 
 
 def test_no_trigger_is_a_single_character() -> None:
     prefilter = Prefilter(LEXICON.rules, LEXICON.classes)
-    assert all(len(t) >= 2 for t in MATCHER.index.words)
+    assert all(len(t) >= 2 for t in prefilter.index.words)
     # every pattern is reached through a need of words of two or more characters, decided by the automaton
-    bits = {bit: need for need, bit in prefilter.bits.items()}
     for c in prefilter.candidates:
-        assert bits[c.trigger].automatic and all(len(t) >= 2 for t in bits[c.trigger].terms)
+        need = prefilter.needs[c.trigger]
+        assert need.automatic and all(len(t) >= 2 for t in need.terms)
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
@@ -207,8 +223,8 @@ def test_an_expression_that_is_one_character_class_is_looked_for_as_its_characte
 
 
 def _plan_of(pf: Prefilter) -> tuple[object, ...]:
-    cands = [(c.rule.code, c.position, c.trigger, c.required, c.lazy, c.doc_checks) for c in pf.candidates]
-    return cands, pf.terms, pf._char_src, pf._by_chars, pf.triggers
+    cands = [(c.rule.code, c.position, c.trigger, c.words, c.chars, c.lazy, c.doc_checks) for c in pf.candidates]
+    return cands, pf.needs, pf.index.words, pf._meets, pf._char_src
 
 
 def test_needs_read_back_from_the_rules_cache_give_the_same_prefilter() -> None:

@@ -8,29 +8,33 @@ slow down with the number of distinct first characters of the words, where a tri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import ahocorasick_rs
 
 
 class TermIndex:
-    """Terms of two or more characters, each with a bit set (the needs it meets, :mod:`.prefilter`)."""
+    """Words of two or more characters, numbered in sorted order."""
 
-    def __init__(self, terms: dict[str, int]):
-        # a single character is not a trigger: it would make almost every sentence one
-        self.words = sorted(t for t in terms if len(t) >= 2)
-        self.bits = [terms[t] for t in self.words]
+    def __init__(self, words: Iterable[str]):
+        self.words = sorted(set(words))
+        if any(len(w) < 2 for w in self.words):
+            raise ValueError("单字不能作为自动机的词：它几乎出现在每个句子里")
         self.automaton = ahocorasick_rs.AhoCorasick(self.words) if self.words else None
 
-    def masks(self, text: str, spans: list[tuple[int, int]]) -> list[int]:
-        """Per span (sorted, non-overlapping ``(start, end)``), the bits of the terms that lie wholly inside it.
+    def sentences(self, text: str, spans: list[tuple[int, int]]) -> dict[int, int]:
+        """Per word found, the spans (sorted, non-overlapping ``(start, end)``) that hold it wholly, as bits:
+        bit k for ``spans[k]``.
 
         Overlapping matches come in the order of their end, so one walk along the spans places them:
         nothing is sorted or kept per hit."""
-        out = [0] * len(spans)
+        out: dict[int, int] = {}
         if self.automaton is None or not spans:
             return out
-        bits = self.bits
+        get = out.get
         j, n = 0, len(spans)
         start, end = spans[0]
+        bit = 1
         for i, s, e in self.automaton.find_matches_as_indexes(text, overlapping=True):
             if e > end:  # past this span: find the one that can hold it
                 j += 1
@@ -39,6 +43,7 @@ class TermIndex:
                 if j == n:
                     break
                 start, end = spans[j]
+                bit = 1 << j
             if s >= start:
-                out[j] |= bits[i]
+                out[i] = get(i, 0) | bit
         return out

@@ -17,7 +17,6 @@ from ..concepts.registry import build_providers
 from ..concepts.spans import DocContext, SentenceView
 from ..model import Clause, Sentence, Structure
 from ..regex import Regex
-from .automaton import TermIndex
 from .context import gate, holds
 from .exceptions import art12_exception
 from .frames import FrameHit, find
@@ -84,7 +83,6 @@ class Matcher:
         self._segmenter_factory = segmenter
         self._segmenter: Segmenter | None = None
         self.prefilter = Prefilter(lexicon.rules, self.classes, lexicon.planned_needs())
-        self.index = TermIndex(self.prefilter.terms)
         ban = self.classes.get("restated_ban")
         self.ban = ban.regex if ban is not None else Regex("不得|禁止|严禁")
 
@@ -167,18 +165,13 @@ class Matcher:
     # -- the document -----------------------------------------------------------------------------------------
     def match(self, text: str, structure: Structure, doc: DocContext | None = None) -> list[Match]:
         sentences = structure.sentences
-        masks = self.index.masks(text, [(s.start, s.end) for s in sentences])
         doc = doc or document_context(text, structure)
         by_trigger = self.prefilter.for_document(doc, self.classes)
-        triggers = self.prefilter.triggers
+        todo = self.prefilter.plan(text, [(s.start, s.end) for s in sentences], by_trigger)
         out: list[Match] = []
-        for k, (sent, mask) in enumerate(zip(sentences, masks, strict=True)):
-            if not mask & triggers:
-                continue
-            body = text[sent.start : sent.end]
-            todo = self.prefilter.select(by_trigger, mask, body)
-            if todo:
-                out.extend(self._match_sentence(text, structure, k, body, todo, doc))
+        for k in sorted(todo):
+            sent = sentences[k]
+            out.extend(self._match_sentence(text, structure, k, text[sent.start : sent.end], todo[k], doc))
         return out
 
     def _chained(self, text: str, structure: Structure, k: int, body: str) -> bool:

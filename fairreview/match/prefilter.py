@@ -3,16 +3,15 @@
 Every pattern gets the *needs* (:mod:`fairreview.concepts.needs`) that a sentence must meet for it to
 match: one per atom of its frame (a class's words, a literal, what a span provider needs), one per
 ``with`` constraint read inside the sentence, and one for gates that look only at the sentence (scoring,
-definition). Each need's words of two or more characters get a bit; the one automaton pass gives every
-sentence the bits of the words it holds. A pattern is tried on a sentence only when
+definition). The needs are numbered; the one automaton pass over a document gives each need the sentences
+its words stand in, as one integer (bit k: sentence k). A pattern is tried on a sentence only when
 
-- the bit of its *trigger* (the need most likely to be absent) is set — sentences are sorted to patterns
-  through these bits, never by testing every pattern;
-- every need that words and single characters decide has its bit set (a need's single characters, and
-  those of an expression that is one character class, set its bit where they stand in the sentence: one
-  set intersection per sentence, not one ``in`` per need and pattern);
-- every other need (an expression) is met by the sentence text: by its words, its characters or one of its
-  expressions, each need tested once a sentence however many patterns share it;
+- the sentence holds the words of its *trigger* (the need most likely to be absent, decided by words alone);
+- it holds the words of every other need decided by words alone (the pattern's sentences are the AND of
+  its needs' sentences: a need is looked at once a document, not once a sentence);
+- every need of single characters or expressions is met there, by its words, its characters (never looked
+  for where the document holds none) or its expressions (run on the sentence alone), each sentence tested
+  once a document however many patterns share the need;
 - nothing about the document rules it out (``{doc: …}``, ``{title: …}`` in ``with`` / ``unless``).
 
 All of these are necessary conditions, so the matches are exactly those of trying every pattern on every
@@ -32,6 +31,7 @@ from ..concepts.needs import Need, class_need, of_terms, union
 from ..concepts.registry import span_needs
 from ..concepts.spans import DocContext, SentenceView
 from ..regex import Regex
+from .automaton import TermIndex
 from .context import SCORE, Constraint, holds
 from .frames import Atom, FrameHit
 from .lexicon import Lexicon, Pattern, Rule
@@ -139,16 +139,16 @@ _NO_HIT = FrameHit(0, 0, ())
 
 @dataclass(frozen=True)
 class Candidate:
-    """A pattern of a rule, ready for the sentences its needs let through."""
+    """A pattern of a rule, ready for the sentences its needs let through (needs by their number)."""
 
     rule: Rule
     pattern: Pattern
     index: int  # lexicon order
     position: int  # the pattern's place in its rule: patterns are tried in the order they are written
-    trigger: int  # the bit through which sentences reach it
-    required: int  # bits that must all be set
-    lazy: tuple[tuple[int, tuple[Regex, ...]], ...]  # (bit, expressions one of which must match)
-    lazy_bits: int  # the bits of ``lazy``
+    trigger: int  # the need through which sentences reach it: words only, the least likely to be met
+    words: tuple[int, ...]  # other needs that only words meet
+    chars: tuple[int, ...]  # needs that words or single characters meet
+    lazy: tuple[tuple[int, tuple[Regex, ...]], ...]  # needs with expressions: (need, one of which must match)
     doc_checks: tuple[tuple[bool, Constraint], ...]  # (must hold, constraint) on the document alone
 
     def doc_allows(self, view: SentenceView, classes: dict[str, TermClass], known: dict[int, bool]) -> bool:
@@ -163,14 +163,28 @@ class Candidate:
         return True
 
 
+class _Document:
+    """What one document was found to hold, need by need: sentences as bits (bit k: sentence k)."""
+
+    __slots__ = ("text", "spans", "words", "yes", "no", "has")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], words: list[int]):
+        self.text, self.spans = text, spans
+        self.words = words  # per need, the sentences its words stand in (the automaton's answer)
+        self.yes: dict[int, int] = {}  # per need, sentences found to meet it by characters or expressions
+        self.no: dict[int, int] = {}  # … found not to
+        self.has: dict[int, bool] = {}  # per need of characters, whether the document holds one at all
+
+
 class Prefilter:
-    """Needs of every pattern of a lexicon, numbered; the automaton's terms and the single characters, with
-    their bits."""
+    """Needs of every pattern of a lexicon, numbered; the automaton over their words; the single characters
+    and expressions left to test in the sentences the words let through."""
 
     def __init__(self, rules: list[Rule], classes: dict[str, TermClass],
                  known: dict[str, tuple[tuple[Need, ...], ...]] | None = None):
         """``known``: each rule's patterns' needs, worked out before (:func:`plan_needs`)."""
-        self.bits: dict[Need, int] = {}
+        self.needs: list[Need] = []
+        self._number: dict[Need, int] = {}
         self._split: dict[Need, tuple[frozenset[str], tuple[Regex, ...]]] = {}
         self.candidates: list[Candidate] = []
         for i, rule in enumerate(rules):
@@ -178,27 +192,21 @@ class Prefilter:
                 planned = known.get(rule.code) if known else None
                 needs = list(planned[j]) if planned is not None else pattern_needs(pat, classes)
                 self.candidates.append(self._plan(rule, pat, i, j, needs))
-        self.terms: dict[str, int] = {}
-        for need, bit in self.bits.items():
+        meets: dict[str, list[int]] = {}
+        for k, need in enumerate(self.needs):
             for t in need.terms:
-                self.terms[t] = self.terms.get(t, 0) | bit
-        self._by_chars = 0  # bits that single characters can set, each with one expression of its characters
+                meets.setdefault(t, []).append(k)
+        # a single character is not a trigger: it would make almost every sentence one
+        self.index = TermIndex(t for t in meets if len(t) >= 2)
+        self._meets = [tuple(meets[w]) for w in self.index.words]  # per automaton word, the needs it meets
         self._char_rx: dict[int, re.Pattern[str]] = {}  # compiled when a sentence first asks
-        self._char_src: dict[int, str] = {}
-        for need, bit in self.bits.items():
-            chars = self._split[need][0]
-            if chars:
-                self._by_chars |= bit
-                self._char_src[bit] = "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
-        self._words_only = ~self._by_chars  # bits that only the automaton sets (and never-met ones)
+        self._char_src = {k: "[" + "".join(re.escape(ch) for ch in sorted(self._split[n][0])) + "]"
+                          for k, n in enumerate(self.needs) if self._split[n][0]}
         self._doc_checked = [c for c in self.candidates if c.doc_checks]
         self._without: dict[frozenset[int], dict[int, tuple[Candidate, ...]]] = {}
         self.by_trigger: dict[int, tuple[Candidate, ...]] = {}
         for c in self.candidates:
             self.by_trigger[c.trigger] = (*self.by_trigger.get(c.trigger, ()), c)
-        self.triggers = 0
-        for bit in self.by_trigger:
-            self.triggers |= bit
 
     def _parts(self, need: Need) -> tuple[frozenset[str], tuple[Regex, ...]]:
         """(single characters, expressions left to run) of a need."""
@@ -214,31 +222,36 @@ class Prefilter:
             got = self._split[need] = (frozenset(chars), _one_expression(rest))
         return got
 
-    def _bit(self, need: Need) -> int:
-        """The need's bit: set by the automaton for its words, by a sentence's characters, or once one of its
-        expressions was found in the sentence (an empty need's bit is never set)."""
-        bit = self.bits.get(need)
-        if bit is None:
-            bit = self.bits[need] = 1 << len(self.bits)
-        return bit
+    def _num(self, need: Need) -> int:
+        k = self._number.get(need)
+        if k is None:
+            k = self._number[need] = len(self.needs)
+            self.needs.append(need)
+            self._parts(need)
+        return k
 
     def _plan(self, rule: Rule, pat: Pattern, index: int, position: int, needs: list[Need]) -> Candidate:
         automatic = [n for n in needs if n.automatic]
         # every pattern has a word of two or more characters (lexicon.py refuses it otherwise)
         assert automatic, rule.code
-        trigger = self._bit(min(automatic, key=_weight))
-        required = lazy_bits = 0
+        trigger = self._num(min(automatic, key=_weight))
+        words: list[int] = []
+        chars: list[int] = []
         lazy: list[tuple[int, tuple[Regex, ...]]] = []
         for n in needs:
-            bit, rest = self._bit(n), self._parts(n)[1]
+            k, (single, rest) = self._num(n), self._parts(n)
+            if k == trigger:
+                continue
             if rest:  # an expression to run
-                lazy.append((bit, rest))
-                lazy_bits |= bit
-            else:
-                required |= bit
+                lazy.append((k, rest))
+            elif single:
+                chars.append(k)
+            else:  # words only (or nothing: a need never met)
+                words.append(k)
         checks = tuple((True, c) for c in pat.with_ if c.scope in _DOC_SCOPES)
         checks += tuple((False, c) for c in pat.unless if c.scope in _DOC_SCOPES)
-        return Candidate(rule, pat, index, position, trigger, required, tuple(lazy), lazy_bits, checks)
+        return Candidate(rule, pat, index, position, trigger, tuple(dict.fromkeys(words)), tuple(dict.fromkeys(chars)),
+                         tuple(dict.fromkeys(lazy)), checks)
 
     def for_document(self, doc: DocContext, classes: dict[str, TermClass]) -> dict[int, tuple[Candidate, ...]]:
         """``by_trigger`` without the patterns the document rules out."""
@@ -248,84 +261,90 @@ class Prefilter:
         if got is None:  # documents of a kind mostly rule out the same patterns: each set is built once
             gone = {id(self._doc_checked[i]) for i in ruled_out}
             got = {}
-            for bit, group in self.by_trigger.items():
+            for k, group in self.by_trigger.items():
                 kept = tuple(c for c in group if id(c) not in gone)
                 if kept:
-                    got[bit] = kept
+                    got[k] = kept
             if len(self._without) < 64:
                 self._without[ruled_out] = got
         return got
 
-    def select(  # noqa: C901 - the matcher's hottest loop: a call per candidate would cost more than the branches
-            self, by_trigger: dict[int, tuple[Candidate, ...]], mask: int, text: str) -> list[Candidate]:
-        """The patterns whose needs the sentence (``text``, with the automaton's ``mask``) meets, in lexicon
-        order."""
-        todo = mask & self.triggers
-        if not todo:
-            return []
-        words_only = self._words_only
-        failed = 0  # bits of needs the sentence was found not to meet
-        absent = ~mask
-        out: list[Candidate] = []
-        while todo:
-            bit = todo & -todo
-            todo ^= bit
-            for c in by_trigger.get(bit, ()):
-                missing = c.required & absent
-                if missing:  # bits only single characters can still set: look for them, once a sentence
-                    if missing & words_only or missing & failed:
-                        continue
-                    mask, failed = self._add_chars(missing, mask, failed, text)
-                    absent = ~mask
-                    if missing & failed:
-                        continue
-                lazy = c.lazy_bits & absent
-                if lazy:  # expressions to run, once a sentence
-                    if lazy & failed:
-                        continue
-                    mask, failed = self._lazy(c.lazy, mask, failed, text)
-                    absent = ~mask
-                    if lazy & failed:
-                        continue
-                out.append(c)
-        if len(out) > 1:
-            out.sort(key=_order)
+    def plan(self, text: str, spans: list[tuple[int, int]],
+             by_trigger: dict[int, tuple[Candidate, ...]]) -> dict[int, list[Candidate]]:
+        """For each sentence (``spans``: sorted, non-overlapping) that meets every need of some pattern, those
+        patterns in lexicon order. The document is read need by need, not sentence by sentence: a need's
+        sentences are one integer, and a pattern's sentences the AND of its needs'."""
+        words = [0] * len(self.needs)
+        meets = self._meets
+        for i, held in self.index.sentences(text, spans).items():
+            for k in meets[i]:
+                words[k] |= held
+        doc = _Document(text, spans, words)
+        out: dict[int, list[Candidate]] = {}
+        for k, group in by_trigger.items():
+            reached = words[k]
+            if not reached:
+                continue
+            for c in group:
+                held = self._sentences(c, reached, doc)
+                while held:
+                    bit = held & -held
+                    held ^= bit
+                    out.setdefault(bit.bit_length() - 1, []).append(c)
+        for todo in out.values():
+            if len(todo) > 1:
+                todo.sort(key=_order)
         return out
 
-    def _lazy(self, lazy: tuple[tuple[int, tuple[Regex, ...]], ...], mask: int, failed: int,
-              text: str) -> tuple[int, int]:
-        """``mask`` and ``failed`` with what ``text`` was found to hold of the needs in ``lazy``, each tested
-        once a sentence (several patterns share a need), up to the first it does not meet."""
-        for b, rxs in lazy:
-            if mask & b:
-                continue
-            if failed & b:
-                break
-            if b & self._by_chars:
-                mask, failed = self._add_chars(b, mask, failed, text)
-                if mask & b:
-                    continue
-                failed &= ~b  # the characters are absent: the expressions decide
-            if any(rx.search(text) for rx in rxs):
-                mask |= b
-            else:
-                failed |= b
-                break
-        return mask, failed
+    def _sentences(self, c: Candidate, held: int, doc: _Document) -> int:
+        """Of the sentences ``held`` (those with the trigger's words), those that meet every need of ``c``."""
+        words = doc.words
+        for k in c.words:
+            held &= words[k]
+            if not held:
+                return 0
+        for k in c.chars:
+            held = self._tested(k, held, doc, ())
+            if not held:
+                return 0
+        for k, rxs in c.lazy:
+            held = self._tested(k, held, doc, rxs)
+            if not held:
+                return 0
+        return held
 
-    def _add_chars(self, missing: int, mask: int, failed: int, text: str) -> tuple[int, int]:
-        """``mask`` and ``failed`` with the bits of ``missing`` whose characters ``text`` holds, or the first
-        that it does not hold."""
-        while missing:
-            b = missing & -missing
-            missing ^= b
-            rx = self._char_rx.get(b)
-            if rx is None:
-                rx = self._char_rx[b] = re.compile(self._char_src[b])
-            if rx.search(text) is None:
-                return mask, failed | b
-            mask |= b
-        return mask, failed
+    def _tested(self, k: int, held: int, doc: _Document, rxs: tuple[Regex, ...]) -> int:
+        """Of ``held``, the sentences that meet need ``k``: by its words, else by its characters or one of its
+        expressions, each sentence tested once a document."""
+        met = doc.words[k]
+        rest = held & ~met
+        if not rest:
+            return held
+        yes, no = doc.yes.get(k, 0), doc.no.get(k, 0)
+        unknown = rest & ~(yes | no)
+        if unknown:
+            text, spans = doc.text, doc.spans
+            rx = None
+            if k in self._char_src:
+                rx = self._char_rx.get(k)
+                if rx is None:
+                    rx = self._char_rx[k] = re.compile(self._char_src[k])
+                has = doc.has.get(k)
+                if has is None:
+                    has = doc.has[k] = rx.search(text) is not None  # none in the whole document: none anywhere
+                if not has:
+                    rx = None
+            while unknown:
+                bit = unknown & -unknown
+                unknown ^= bit
+                a, b = spans[bit.bit_length() - 1]
+                # characters on the document (no context to see), expressions on the sentence alone
+                if (rx is not None and rx.search(text, a, b)) or (rxs and any(r.search(text[a:b]) for r in rxs)):
+                    yes |= bit
+                else:
+                    no |= bit
+            doc.yes[k], doc.no[k] = yes, no
+        return held & (met | yes)
 
 
 def _order(c: Candidate) -> tuple[int, int]:
