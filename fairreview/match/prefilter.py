@@ -334,6 +334,9 @@ class Prefilter:
                     has = doc.has[k] = rx.search(text) is not None  # none in the whole document: none anywhere
                 if not has:
                     rx = None
+            if rx is None and not rxs:
+                no |= unknown
+                unknown = 0
             while unknown:
                 bit = unknown & -unknown
                 unknown ^= bit
