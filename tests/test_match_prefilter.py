@@ -68,6 +68,17 @@ def test_rule_examples_match_as_without_the_prefilter() -> None:
     assert found > 50  # the comparison is about sentences that do match, not only empty lists
 
 
+def test_a_long_document_read_in_blocks_matches_as_without_the_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fairreview.match import prefilter
+
+    monkeypatch.setattr(prefilter, "BLOCK", 3)  # blocks of three sentences: every boundary case in a short text
+    examples = [e for r in LEXICON.rules for e in r.violation_examples][::3][:40]
+    text = "\n".join(examples)
+    norm = normalize(text).text
+    assert len(parse(norm).sentences) > 20 and MATCHER.match(norm, parse(norm))
+    _same(text)
+
+
 # Sentences made of the words the rules are written in: classes, places, firms, punctuation, filler.
 _WORDS = sorted({t for c in LEXICON.classes.values() for t in c.terms}
                 | {"本市", "本区", "鼓楼区", "江苏省", "某公司", "区属城投集团", "县第一服装公司", "外地", "以外", "在京",
@@ -179,9 +190,10 @@ def test_required_literals(pattern: str, expected: set[str] | None) -> None:
 
 
 # -- one pass of the automaton -------------------------------------------------------------------------------
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="本市区注册企业公司甲乙，。", max_size=60), st.lists(st.integers(0, 60), max_size=8))
-def test_the_index_places_every_word_in_the_spans_that_hold_it(text: str, cuts: list[int]) -> None:
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="本市区注册企业公司甲乙，。", max_size=60), st.lists(st.integers(0, 60), max_size=8),
+       st.integers(1, 4))
+def test_the_index_places_every_word_in_the_spans_that_hold_it(text: str, cuts: list[int], block: int) -> None:
     words = ["本市", "注册", "企业", "市区", "公司", "注册企业"]
     index = TermIndex(words)
     bounds = sorted({0, len(text), *(c for c in cuts if c <= len(text))})
@@ -191,7 +203,13 @@ def test_the_index_places_every_word_in_the_spans_that_hold_it(text: str, cuts: 
         for w in words:
             if any(text.startswith(w, i) and i + len(w) <= b for i in range(a, b)):
                 expected[index.words.index(w)] = expected.get(index.words.index(w), 0) | 1 << k
-    assert index.sentences(text, spans) == expected
+    got: dict[int, int] = {}
+    for first, found in index.sentences(text, spans, block):
+        assert first % block == 0
+        for i, held in found.items():
+            assert held and held < 1 << block  # the bits of the block's own spans
+            got[i] = got.get(i, 0) | held << first
+    assert got == expected
 
 
 def test_the_index_refuses_a_single_character() -> None:

@@ -8,7 +8,7 @@ slow down with the number of distinct first characters of the words, where a tri
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import ahocorasick_rs
 
@@ -22,17 +22,19 @@ class TermIndex:
             raise ValueError("单字不能作为自动机的词：它几乎出现在每个句子里")
         self.automaton = ahocorasick_rs.AhoCorasick(self.words) if self.words else None
 
-    def sentences(self, text: str, spans: list[tuple[int, int]]) -> dict[int, int]:
-        """Per word found, the spans (sorted, non-overlapping ``(start, end)``) that hold it wholly, as bits:
-        bit k for ``spans[k]``.
+    def sentences(self, text: str, spans: list[tuple[int, int]], block: int) -> Iterator[tuple[int, dict[int, int]]]:
+        """For each block of ``block`` spans (sorted, non-overlapping ``(start, end)``) that holds a word: the
+        index of its first span, and per word found the spans of the block that hold it wholly, as bits (bit
+        k: the block's span k). Blocks keep the integers short in a long document.
 
         Overlapping matches come in the order of their end, so one walk along the spans places them:
         nothing is sorted or kept per hit."""
-        out: dict[int, int] = {}
         if self.automaton is None or not spans:
-            return out
-        get = out.get
+            return
+        found: dict[int, int] = {}
+        get = found.get
         j, n = 0, len(spans)
+        first = 0
         start, end = spans[0]
         bit = 1
         for i, s, e in self.automaton.find_matches_as_indexes(text, overlapping=True):
@@ -43,7 +45,14 @@ class TermIndex:
                 if j == n:
                     break
                 start, end = spans[j]
-                bit = 1 << j
+                if j - first >= block:
+                    if found:
+                        yield first, found
+                    first = j - (j % block)
+                    found = {}
+                    get = found.get
+                bit = 1 << (j - first)
             if s >= start:
-                out[i] = get(i, 0) | bit
-        return out
+                found[i] = get(i, 0) | bit
+        if found:
+            yield first, found

@@ -135,6 +135,8 @@ def _one_expression(rxs: list[Regex]) -> tuple[Regex, ...]:
 
 
 _NO_HIT = FrameHit(0, 0, ())
+#: sentences read together (:meth:`Prefilter.plan`): a regulation has a few hundred; a 16 MB file, 120,000
+BLOCK = 512
 
 
 @dataclass(frozen=True)
@@ -273,24 +275,26 @@ class Prefilter:
              by_trigger: dict[int, tuple[Candidate, ...]]) -> dict[int, list[Candidate]]:
         """For each sentence (``spans``: sorted, non-overlapping) that meets every need of some pattern, those
         patterns in lexicon order. The document is read need by need, not sentence by sentence: a need's
-        sentences are one integer, and a pattern's sentences the AND of its needs'."""
-        words = [0] * len(self.needs)
-        meets = self._meets
-        for i, held in self.index.sentences(text, spans).items():
-            for k in meets[i]:
-                words[k] |= held
-        doc = _Document(text, spans, words)
+        sentences are one integer, and a pattern's sentences the AND of its needs'. A long document is read
+        in blocks of sentences, so that the integers stay short."""
         out: dict[int, list[Candidate]] = {}
-        for k, group in by_trigger.items():
-            reached = words[k]
-            if not reached:
-                continue
-            for c in group:
-                held = self._sentences(c, reached, doc)
-                while held:
-                    bit = held & -held
-                    held ^= bit
-                    out.setdefault(bit.bit_length() - 1, []).append(c)
+        meets = self._meets
+        for first, found in self.index.sentences(text, spans, BLOCK):
+            words = [0] * len(self.needs)
+            for i, held in found.items():
+                for k in meets[i]:
+                    words[k] |= held
+            doc = _Document(text, spans[first : first + BLOCK], words)
+            for k, group in by_trigger.items():
+                reached = words[k]
+                if not reached:
+                    continue
+                for c in group:
+                    held = self._sentences(c, reached, doc)
+                    while held:
+                        bit = held & -held
+                        held ^= bit
+                        out.setdefault(first + bit.bit_length() - 1, []).append(c)
         for todo in out.values():
             if len(todo) > 1:
                 todo.sort(key=_order)
