@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # the parser behind re.compile
 from re._constants import IN, LITERAL
@@ -194,10 +195,10 @@ class Prefilter:
                 planned = known.get(rule.code) if known else None
                 needs = list(planned[j]) if planned is not None else pattern_needs(pat, classes)
                 self.candidates.append(self._plan(rule, pat, i, j, needs))
-        meets: dict[str, list[int]] = {}
+        meets: defaultdict[str, list[int]] = defaultdict(list)
         for k, need in enumerate(self.needs):
             for t in need.terms:
-                meets.setdefault(t, []).append(k)
+                meets[t].append(k)
         # a single character is not a trigger: it would make almost every sentence one
         self.index = TermIndex(t for t in meets if len(t) >= 2)
         self._meets = [tuple(meets[w]) for w in self.index.words]  # per automaton word, the needs it meets
