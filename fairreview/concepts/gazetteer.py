@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import precomputed
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "places"
 
 LEVELS = ("province", "city", "county")
@@ -117,10 +119,19 @@ class Names:
 
 
 _RANK = {"province": 0, "city": 1, "county": 2}
+NAMES_TABLE = "place_names"
 
 
 @functools.cache
 def names() -> Names:
+    """The names as :func:`build_names` makes them, read from the shipped table (fairreview/precomputed.py:
+    working them out is 30 ms, most of a small scan's first document)."""
+    shipped = precomputed.load(NAMES_TABLE)
+    return Names(shipped["full"], shipped["short"]) if shipped is not None else build_names()
+
+
+def build_names() -> Names:
+    """Full names and short forms from the division table (scripts/build_tables.py ships the result)."""
     full: dict[str, str] = {}
     short: dict[str, str] = {}
     for d in divisions():

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from .. import precomputed
 from ..regex import Regex
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -43,11 +44,24 @@ def _build_tables() -> tuple[dict[int, str], str]:
     return one, "".join(multi)
 
 
+FOLDS_TABLE = "nfkc_folds"
+
+
+def _shipped_tables() -> tuple[dict[int, str], str] | None:
+    """:func:`_build_tables` as shipped (fairreview/precomputed.py), if made with this Python's Unicode version:
+    one-to-one folds as two strings of equal length, from and to."""
+    table = precomputed.load(FOLDS_TABLE, unicode=unicodedata.unidata_version)
+    if table is None:
+        return None
+    return dict(zip(map(ord, table["from"]), table["to"], strict=True)), table["multi"]
+
+
 @functools.cache
 def _tables() -> tuple[dict[int, str], re.Pattern[str], re.Pattern[str]]:
-    """(one-to-one folds, a regex finding them, a regex finding the characters of the slow path); built on first
-    use (20 ms: every BMP character through NFKC), so a process that never normalises text never pays it."""
-    one, multi = _build_tables()
+    """(one-to-one folds, a regex finding them, a regex finding the characters of the slow path); read from the
+    shipped table where it applies, else built on first use (6 ms: every BMP character through NFKC), so a
+    process that never normalises text never pays it."""
+    one, multi = _shipped_tables() or _build_tables()
     # Finding the few folded characters with a regex and replacing each distinct one is ~7× faster than
     # str.translate or iterating the string in Python (both create an object per character).
     folds = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(one)) + "]")
