@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from fairreview import Engine, Settings
+from fairreview.facts import citations
 from fairreview.facts.citations import match_citation
 from fairreview.model import DocumentResult
 
@@ -160,3 +167,50 @@ def test_cited_numbers_are_those_the_look_behind_expression_finds(text: str) -> 
     numbers = catalogue()[1]
     plain = re.compile(r"(?<![\u4e00-\u9fff\d])(" + "|".join(re.escape(k) for k in numbers) + r")")
     assert [m.span() for m in _numbers_cited(text)] == [m.span() for m in plain.finditer(text)]
+
+
+# -- the ceiling that keeps rapidfuzz out of documents whose citations are nowhere near a catalogue title --
+_TITLE_CHARS = st.sampled_from("中华人民共和国省市县政府采购法条例办法规定实施细则管理暂行修订（）()0123456789")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_TITLE_CHARS, min_size=1, max_size=30), st.text(_TITLE_CHARS, min_size=1, max_size=30))
+def test_the_ratio_ceiling_is_never_below_the_ratio(a: str, b: str) -> None:
+    assert fuzz.ratio(a, b) <= citations.ratio_ceiling(a, frozenset(b), len(b)) + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_title_with_one_slip_is_not_ruled_out_by_the_ceiling(data: st.DataObject) -> None:
+    titles = [t for t, *_ in citations._fuzzy_titles() if len(t) >= citations.FUZZY_MIN_LEN]
+    title = data.draw(st.sampled_from(titles))
+    i = data.draw(st.integers(0, len(title) - 1))
+    slip = data.draw(st.sampled_from([title[:i] + title[i + 1:], title[:i] + "某" + title[i:],
+                                      title[:i] + "某" + title[i + 1:]]))
+    if fuzz.ratio(slip, title) >= citations.FUZZY_MIN:
+        assert citations.ratio_ceiling(slip, frozenset(title), len(title)) >= citations.FUZZY_MIN
+
+
+@pytest.mark.parametrize(
+    ("cited", "title"),
+    [
+        ("公平竞争审查制度实施细", "公平竞争审查制度实施细则"),  # a character missing
+        ("最高人民法院关于适用《合同法》若干问题得解释（一）", "最高人民法院关于适用《合同法》若干问题的解释（一）"),  # 得/的
+    ],
+)
+def test_a_long_title_with_one_slip_matches(cited: str, title: str) -> None:
+    hit = match_citation(cited)
+    assert hit is not None and hit[0].title == title
+
+
+def test_rapidfuzz_is_imported_only_for_a_citation_near_a_title() -> None:
+    code = textwrap.dedent("""
+        import json, sys
+        from fairreview.facts.citations import match_citation
+        far = match_citation("河南省大气污染防治条例"), "rapidfuzz" in sys.modules
+        near = match_citation("公平竞争审查制度实施细"), "rapidfuzz" in sys.modules
+        print(json.dumps([far[0] is None, far[1], near[0] is not None, near[1]]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert json.loads(out.stdout) == [True, False, True, True]
