@@ -62,6 +62,15 @@ def test_spaces_removed_exactly_where_the_rule_says(text: str) -> None:
     assert normalize(text).text == _SPACES_RULE.sub("", folded)
 
 
+def test_the_characters_around_a_run_are_judged_as_the_rule_s_classes_judge_them() -> None:
+    from fairreview.read.normalize import _cjk_bmp, _cjk_or_near
+
+    cjk, near = re.compile(f"[{_CJK}]"), re.compile(f"[{_CJK}0-9〔〕《》“”、。()%]")
+    for ch in map(chr, [*range(0x10000), 0x20000, 0x2A6DF, 0x10FFFF]):
+        assert _cjk_bmp(ch) == (cjk.match(ch) is not None), hex(ord(ch))
+        assert _cjk_or_near(ch) == (near.match(ch) is not None), hex(ord(ch))
+
+
 @given(st.lists(st.integers(1, 40), max_size=12), st.integers(2, 80))
 def test_the_offsets_of_a_text_with_runs_cut_out_are_the_positions_left(points: list[int], length: int) -> None:
     from fairreview.read.normalize import _Pieces
