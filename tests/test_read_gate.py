@@ -249,3 +249,42 @@ def test_the_rare_ideographs_are_the_cjk_characters_not_in_everyday_use() -> Non
     common, rare = _common(), _rare()
     every = [chr(cp) for cp in range(0x3000, 0xFB00)]
     assert [c for c in every if rare.match(c)] == [c for c in every if _CJK.match(c) and c not in common]
+
+
+def test_no_rare_ideograph_is_one_gb2312_encodes_and_each_that_it_cannot_is_counted_once() -> None:
+    """What _surely_common rests on: a rare ideograph is outside GB 2312, and "replace" less "ignore" counts the
+    characters outside it, one each."""
+    from fairreview.read.plausible import _rare
+
+    rare = _rare()
+    for ch in map(chr, range(0x10000)):
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            inside = False
+        else:
+            inside = True
+        assert not (inside and rare.match(ch)), hex(ord(ch))
+        assert len(ch.encode("gb2312", "replace")) - len(ch.encode("gb2312", "ignore")) == (not inside), hex(ord(ch))
+
+
+# simplified (GB 2312), traditional (Big5 level 1 only), rare (neither), and other characters
+_GATE_CHARS = st.sampled_from([*"公平竞争审查企业", *"經營審查這個", *"㐀䶵丂丄鿋", *"ab1 \n，。", "\U00020000"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_GATE_CHARS, min_size=1, max_size=200))
+def test_the_quick_common_share_never_passes_a_text_the_exact_count_refuses(text: str) -> None:
+    from fairreview.read.plausible import _CJK_RUN, MIN_COMMON_SHARE, _count, _rare, _surely_common
+
+    cjk = _count(_CJK_RUN, text)
+    if cjk and _surely_common(text, cjk):
+        assert (cjk - len(_rare().findall(text))) / cjk >= MIN_COMMON_SHARE
+
+
+def test_traditional_chinese_passes_the_gate_by_the_exact_count() -> None:
+    from fairreview.read.plausible import _CJK_RUN, _count, _surely_common
+
+    text = "第一條 為了規範市場競爭秩序，維護經營者合法權益，根據有關法律，結合本縣實際，制定本辦法。\n" * 3
+    assert not _surely_common(text, _count(_CJK_RUN, text))  # traditional characters are outside GB 2312
+    assert extract(text.encode("utf-8"), "x.txt").text.startswith("第一條")
