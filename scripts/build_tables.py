@@ -37,6 +37,10 @@ def superseded() -> list[dict[str, Any]]:
     return legal.superseded_rows()
 
 
+def provisions() -> list[dict[str, Any]]:
+    return legal.provision_rows()
+
+
 #: name → (builder, what it is worked out from, whether it depends on the Unicode version)
 TABLES: dict[str, tuple[Callable[[], Any], str, bool]] = {
     gazetteer.NAMES_TABLE: (place_names, "fairreview/data/places/adcodes.csv, nations.csv "
@@ -45,6 +49,7 @@ TABLES: dict[str, tuple[Callable[[], Any], str, bool]] = {
                            "(fairreview.read.plausible.rare_ranges)", False),
     FOLDS_TABLE: (nfkc_folds, "Python's unicodedata NFKC (fairreview.read.normalize._build_tables)", True),
     legal.SUPERSEDED_TABLE: (superseded, "fairreview/data/superseded.yaml (fairreview.legal.superseded_rows)", False),
+    legal.PROVISIONS_TABLE: (provisions, "fairreview/data/provisions.yaml (fairreview.legal.provision_rows)", False),
 }
 
 

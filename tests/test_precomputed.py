@@ -49,6 +49,18 @@ def test_the_code_reads_exactly_what_the_slow_way_gives() -> None:
     assert list(one.items()) == list(built_one.items()) and multi == built_multi
     assert _tables()[0] == one
     assert legal.superseded() == legal.superseded_rows()
+    assert legal.provisions() == _provisions_from_yaml()
+
+
+def _provisions_from_yaml() -> dict[str, legal.Provision]:
+    """The provisions as they were read straight from provisions.yaml before the table."""
+    out = {}
+    for row in legal.load_yaml(legal.DATA / "provisions.yaml"):
+        elab = row.get("elaborates") or []
+        out[row["id"]] = legal.Provision(row["id"], row.get("law", ""), row.get("article", ""), row.get("item"),
+                                         row.get("text"), row.get("chapeau"),
+                                         tuple([elab] if isinstance(elab, str) else elab), row.get("source"))
+    return out
 
 
 def test_superseded_rows_keep_what_the_catalogue_reads_from_the_yaml() -> None:

@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..read.normalize import normalize_term
 from ..regex import NEVER, Regex
-from ..yamldata import load_yaml
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -76,9 +73,13 @@ _KEYS = {"title", "terms", "patterns", "except", "include", "notes"}
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import yaml  # here: term classes read back from the rules cache never need the YAML parser
+
+    from .. import yamldata
+
     file = str(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = yamldata.load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ClassError(file, None, f"无法读取：{exc}") from exc
     except yaml.YAMLError as exc:

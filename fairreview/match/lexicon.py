@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..concepts.classes import ClassError, TermClass, load_classes
 from ..concepts.needs import Need
 from ..concepts.spans import DOC_KINDS
@@ -28,7 +26,6 @@ from ..legal import provisions
 from ..model import SEVERITIES
 from ..read.normalize import normalize_term
 from ..regex import Regex
-from ..yamldata import load_yaml
 from . import detectors
 from .context import GATES, SCOPES, Constraint
 from .frames import Atom, Frame, FrameError, parse_atom, parse_frame
@@ -36,7 +33,6 @@ from .lexicon_files import BUILTIN_DIRS as BUILTIN_DIRS
 from .lexicon_files import LexiconError as LexiconError
 from .lexicon_files import builtin_dir as builtin_dir
 
-# the C loader parses the same YAML ~14× faster (building an Engine was mostly YAML); libyaml may be missing
 CODE_RE = re.compile(r"^[A-Z]{2,4}\d{3}$")
 CLASSES_FILE = "classes.yaml"
 #: YAML beside the rule files that holds no rules: the term classes, and the reviewed list of words the
@@ -418,9 +414,13 @@ def load_file(path: Path, known: dict[str, Any] | None = None,
               classes: dict[str, TermClass] | None = None) -> list[Rule]:
     known = provisions() if known is None else known
     classes = builtin_classes() if classes is None else classes
+    import yaml  # here: rules read back from the cache never need the YAML parser
+
+    from .. import yamldata
+
     file = str(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = yamldata.load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise LexiconError(file, None, None, f"无法读取：{exc}") from exc
     except yaml.YAMLError as exc:
