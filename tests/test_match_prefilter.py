@@ -4,6 +4,7 @@ necessary conditions (every span, every match holds one); the automaton places e
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 from pathlib import Path
@@ -79,6 +80,18 @@ def test_a_long_document_read_in_blocks_matches_as_without_the_prefilter(monkeyp
     _same(text)
 
 
+def test_sentences_above_a_title_found_lower_down_match_as_without_the_prefilter() -> None:
+    # the title is the first clause and the lines above it (front matter) follow it: structure.sentences is
+    # not in text order, and the sentences above the title must still reach the rules
+    text = "一、总体要求\n对在本区注册纳税的企业，给予一次性奖励50万元。\n二、保障措施\n各部门要加强协调。"
+    norm = normalize(text).text
+    structure = parse(norm)
+    starts = [s.start for s in structure.sentences]
+    assert starts != sorted(starts)
+    assert any(m.sentence.start == norm.index("对在本区") for m in _every_pattern(norm, structure))
+    _same(text)
+
+
 # Sentences made of the words the rules are written in: classes, places, firms, punctuation, filler.
 _WORDS = sorted({t for c in LEXICON.classes.values() for t in c.terms}
                 | {"本市", "本区", "鼓楼区", "江苏省", "某公司", "区属城投集团", "县第一服装公司", "外地", "以外", "在京",
@@ -100,6 +113,31 @@ def test_corpus_documents_match_as_without_the_prefilter() -> None:
     files = sorted((CORPUS / "policies").glob("*"))[:40] + sorted((CORPUS / "regulations").glob("*"))[:10]
     for path in files:
         _same(path.read_text(encoding="utf-8", errors="replace"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCE, min_size=2, max_size=12),
+       st.randoms(use_true_random=False), st.integers(1, 4))
+def test_sentences_in_any_order_are_planned_as_in_text_order(parts: list[str], rnd: random.Random, block: int) -> None:
+    from fairreview.match import prefilter
+
+    pf = MATCHER.prefilter
+    text, spans, pos = "", [], 0
+    for part in parts:
+        spans.append((pos, pos + len(part)))
+        text += part + "\n"
+        pos += len(part) + 1
+    shuffled = spans[:]
+    rnd.shuffle(shuffled)
+    old = prefilter.BLOCK
+    try:
+        prefilter.BLOCK = block
+        in_order = pf.plan(text, spans, pf.by_trigger)
+        got = pf.plan(text, shuffled, pf.by_trigger)
+    finally:
+        prefilter.BLOCK = old
+    assert in_order or not got
+    assert {shuffled[k]: todo for k, todo in got.items()} == {spans[k]: todo for k, todo in in_order.items()}
 
 
 # -- the needs themselves --------------------------------------------------------------------------------

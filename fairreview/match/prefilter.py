@@ -274,10 +274,20 @@ class Prefilter:
 
     def plan(self, text: str, spans: list[tuple[int, int]],
              by_trigger: dict[int, tuple[Candidate, ...]]) -> dict[int, list[Candidate]]:
-        """For each sentence (``spans``: sorted, non-overlapping) that meets every need of some pattern, those
-        patterns in lexicon order. The document is read need by need, not sentence by sentence: a need's
+        """For each sentence (``spans``: non-overlapping, by their index) that meets every need of some pattern,
+        those patterns in lexicon order. The document is read need by need, not sentence by sentence: a need's
         sentences are one integer, and a pattern's sentences the AND of its needs'. A long document is read
         in blocks of sentences, so that the integers stay short."""
+        # the automaton's walk places words in spans in text order; a structure lists its title first and
+        # the lines above the title (front matter) after it
+        if any(spans[i][0] > spans[i + 1][0] for i in range(len(spans) - 1)):
+            order = sorted(range(len(spans)), key=spans.__getitem__)
+            planned = self._plan_in_order(text, [spans[k] for k in order], by_trigger)
+            return {order[k]: todo for k, todo in planned.items()}
+        return self._plan_in_order(text, spans, by_trigger)
+
+    def _plan_in_order(self, text: str, spans: list[tuple[int, int]],
+                       by_trigger: dict[int, tuple[Candidate, ...]]) -> dict[int, list[Candidate]]:
         out: dict[int, list[Candidate]] = {}
         meets = self._meets
         for first, found in self.index.sentences(text, spans, BLOCK):
