@@ -27,7 +27,7 @@ from fairreview.concepts.places import (
 from fairreview.match.automaton import TermIndex
 from fairreview.match.lexicon import load
 from fairreview.match.matcher import Match, Matcher, document_context
-from fairreview.match.prefilter import Prefilter, _class_chars
+from fairreview.match.prefilter import Prefilter, _class_chars, _one_expression
 from fairreview.model import Structure
 from fairreview.read import normalize
 from fairreview.regex import Regex
@@ -298,3 +298,17 @@ def test_needs_read_back_from_the_rules_cache_give_the_same_prefilter() -> None:
     fresh = LEXICON.select(["ME", "PY1"], ["ME3"])
     assert _plan_of(Prefilter(chosen.rules, chosen.classes, chosen.planned_needs())) == _plan_of(
         Prefilter(fresh.rules, fresh.classes))
+
+
+@pytest.mark.parametrize("patterns", [
+    ("(甲)?乙(?(1)丙|丁)", "(戊)?己(?(1)庚|辛)"),  # a conditional group by number: joined, 1 is the first's
+    ("(甲)乙\\1", "(戊)己\\1"),
+    ("(?P<x>甲)?乙(?(x)丙|丁)", "(?P<y>戊)?己(?(y)庚|辛)"),
+    ("(?i)ab", "乙"),
+    ("甲乙", "丙(?=丁)", "(?<=戊)己"),
+])
+@pytest.mark.parametrize("text", ["甲乙丙", "乙丁", "戊己庚", "己辛", "戊己", "甲乙甲", "戊己戊", "AB", "丙丁", "戊己", "丙"])
+def test_expressions_joined_into_one_search_are_met_where_one_of_them_is(patterns: tuple[str, ...], text: str) -> None:
+    rxs = [Regex(p) for p in patterns]
+    joined = _one_expression(rxs)
+    assert any(rx.search(text) for rx in joined) == any(rx.search(text) for rx in rxs)

@@ -121,7 +121,8 @@ def _class_chars(rx: Regex) -> frozenset[str] | None:
     return None
 
 
-_BACKREF = re.compile(r"\\[1-9]|\(\?P=")  # would count the groups of the expressions before it
+#: a group referred to by its number (\1, (?(1)…)) would count the groups of the expressions before it
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=|\(\?\(\d")
 
 
 def _one_expression(rxs: list[Regex]) -> tuple[Regex, ...]:
