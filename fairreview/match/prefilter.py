@@ -168,16 +168,19 @@ class Candidate:
 
 
 class _Document:
-    """What one document was found to hold, need by need: sentences as bits (bit k: sentence k)."""
+    """What one block of a document's sentences was found to hold, need by need: sentences as bits (bit k:
+    the block's sentence k)."""
 
     __slots__ = ("text", "spans", "words", "yes", "no", "has")
 
-    def __init__(self, text: str, spans: list[tuple[int, int]], words: list[int]):
+    def __init__(self, text: str, spans: list[tuple[int, int]], words: list[int], has: dict[int, bool]):
         self.text, self.spans = text, spans
         self.words = words  # per need, the sentences its words stand in (the automaton's answer)
         self.yes: dict[int, int] = {}  # per need, sentences found to meet it by characters or expressions
         self.no: dict[int, int] = {}  # … found not to
-        self.has: dict[int, bool] = {}  # per need of characters, whether the document holds one at all
+        # per need of characters, whether the document holds one at all: shared by its blocks (a search of
+        # the whole text for characters it lacks, 0.1 s in 16 MB, once a document and not once a block)
+        self.has = has
 
 
 class Prefilter:
@@ -291,12 +294,13 @@ class Prefilter:
                        by_trigger: dict[int, tuple[Candidate, ...]]) -> dict[int, list[Candidate]]:
         out: dict[int, list[Candidate]] = {}
         meets = self._meets
+        has: dict[int, bool] = {}
         for first, found in self.index.sentences(text, spans, BLOCK):
             words = [0] * len(self.needs)
             for i, held in found.items():
                 for k in meets[i]:
                     words[k] |= held
-            doc = _Document(text, spans[first : first + BLOCK], words)
+            doc = _Document(text, spans[first : first + BLOCK], words, has)
             for k, group in by_trigger.items():
                 reached = words[k]
                 if not reached:
