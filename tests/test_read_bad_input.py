@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from memory_cap import memory_cap
 
 from fairreview import Engine, Settings, scan_paths
 from fairreview.read import ReadError, extract
@@ -224,3 +225,47 @@ def test_an_ole_directory_that_loops_is_the_files_error(monkeypatch: pytest.Monk
     monkeypatch.setattr(olefile.OleFileIO, "listdir", loop)
     with pytest.raises(ReadError, match="自相引用"):
         ole_streams(data)
+
+
+def _workbook_with_a_looping_chain() -> bytes:
+    """The .xls fixture with one entry of its mini-sector table pointing back at the Workbook stream's first
+    sector: the stream's chain becomes a cycle (a mutation of this kind ended a CI run out of memory)."""
+    import struct
+
+    import olefile
+
+    data = bytearray((FORMATS / "policy-list.xls").read_bytes())
+    with olefile.OleFileIO(io.BytesIO(bytes(data))) as ole:
+        entry = next(e for e in ole.direntries if e is not None and e.name == "Workbook")
+        assert entry.size < ole.minisectorcutoff  # kept in the mini stream, read through the mini-sector table
+        start, sector_size = entry.isectStart, ole.sectorsize
+        minifat_sector = struct.unpack_from("<i", data, 0x3C)[0]
+    last = start + entry.size // 64 - 1  # the fixture's chain runs through consecutive mini sectors
+    struct.pack_into("<i", data, 512 + minifat_sector * sector_size + 4 * last, start)
+    return bytes(data)
+
+
+def test_a_workbook_whose_sector_chain_loops_is_the_files_error() -> None:
+    """xlrd's own compound-file reader follows such a chain for ever, gathering memory; the reader takes the
+    stream out with olefile, which reads no more sectors than the stream declares. The address space is capped
+    meanwhile, so that the old behaviour fails here quickly (MemoryError) instead of exhausting the machine."""
+    data = _workbook_with_a_looping_chain()
+    started = time.monotonic()
+    with memory_cap(512), pytest.raises(ReadError) as exc:
+        extract(data, "list.xls")
+    assert "MemoryError" not in str(exc.value)
+    assert "工作簿" in str(exc.value)
+    assert time.monotonic() - started < 10
+
+
+def _rtf_unicode(text: str) -> str:
+    return "".join(f"\\u{ord(c)}?" for c in text)
+
+
+@pytest.mark.parametrize("uc", ["\\uc", "\\uc ", "\\uc1"])
+def test_an_rtf_that_writes_uc_without_its_number_is_read(uc: str) -> None:
+    """A bare \\uc (RTF's default: one fallback character after each \\uN) made striprtf fail with TypeError,
+    which ended the document as an internal error; it is read as \\uc1."""
+    body = "第一条 为规范本县政府采购活动，维护公平竞争的市场秩序，根据有关法律法规，制定本办法。"
+    data = f"{{\\rtf1\\ansi{uc}{_rtf_unicode(body)}\\par}}".encode("ascii")
+    assert extract(data, "notice.rtf").text == body

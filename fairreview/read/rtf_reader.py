@@ -13,6 +13,9 @@ _ANSICPG = re.compile(rb"\\ansicpg(\d+)")
 _CODEPAGES = {936: "gb18030", 950: "cp950", 54936: "gb18030", 65001: "utf-8", 1252: "cp1252"}
 # what changes the group depth: braces, except escaped ones and those inside \binN binary data
 _GROUPING = re.compile(rb"\\bin(\d+) ?|\\[\\{}]|[{}]")
+# \uc (how many fallback characters follow each \uN) written without its number; RTF's default is 1, and
+# striprtf fails on the bare word
+_BARE_UC = re.compile(r"(?<!\\)\\uc(?![A-Za-z0-9-])")
 
 
 def _unclosed(data: bytes) -> int:
@@ -49,9 +52,10 @@ def read_rtf(data: bytes, name: str) -> Extracted:
         raw = data.decode("ascii")  # RTF is 7-bit: non-ASCII text is escaped as \'hh or \uN
     except UnicodeDecodeError:
         raw = data.decode(encoding, errors="replace")
+    raw = _BARE_UC.sub(r"\\uc1", raw)
     try:
         text = rtf_to_text(raw, encoding=encoding, errors="replace")
-    except (ValueError, IndexError, LookupError, RecursionError, OverflowError) as exc:
+    except (ValueError, TypeError, IndexError, LookupError, RecursionError, OverflowError) as exc:
         raise ReadError(f"RTF 文件损坏：{type(exc).__name__}") from exc
     lines = [ln.rstrip() for ln in text.replace("\r", "").split("\n")]
     text = "\n".join(lines).strip("\n")
