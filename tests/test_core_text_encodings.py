@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fairreview.read import ReadError, extract
 
@@ -52,3 +54,23 @@ def test_non_text_is_an_error(data: bytes, reason: str) -> None:
 def test_unsupported_extension_is_reported() -> None:
     with pytest.raises(ReadError, match="不支持的文件格式"):
         extract(b"abc", "notes.xyz")
+
+
+@pytest.mark.parametrize(("name", "reason"), [("a.txt", "UTF-8 标记"), ("a.md", "UTF-8 标记"),
+                                              ("sheet.xls", "不是 xls 文档"), ("notice.doc", "不是 doc 文档")])
+@pytest.mark.parametrize("tail", [b"\xe0\xa1\xb1\x1a\xe1\x00\x00", b"\xff\xfe\xfd" * 10, "正文".encode("gbk")])
+def test_a_utf8_mark_before_bytes_that_are_not_utf8_is_a_read_error(name: str, reason: str, tail: bytes) -> None:
+    """The mark promises UTF-8; bytes that break the promise are a read error that says so (a .doc or .xls
+    name: not that format), never an exception that ends the document as an internal error."""
+    with pytest.raises(ReadError, match=reason):
+        extract(codecs.BOM_UTF8 + SAMPLE.encode("utf-8")[:30] + tail, name)
+
+
+@given(st.binary(max_size=200))
+def test_whatever_follows_a_utf8_mark_gives_text_or_a_read_error(tail: bytes) -> None:
+    try:
+        ex = extract(codecs.BOM_UTF8 + tail, "a.txt")
+    except ReadError as exc:
+        assert any("\u4e00" <= c <= "\u9fff" for c in str(exc))
+    else:
+        assert ex.text == tail.decode("utf-8").lstrip("\ufeff") or ex.text.strip()

@@ -21,17 +21,27 @@ _CHINESE = {
 
 
 
+def _by_mark(data: bytes) -> tuple[str, str]:
+    """A file that opens with a byte-order mark: the mark names the encoding, and bytes that break it are
+    damage, not another encoding to guess."""
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"文件以 UTF-8 标记（BOM）开头，但第 {exc.start + 3} 字节起不是有效的 UTF-8："
+                            "文件已损坏或不是文本") from exc
+    try:
+        return data.decode("utf-16"), "utf-16"
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"UTF-16 解码失败：{exc.reason}") from exc
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name) or raise ReadError."""
     if not data.strip():
         raise ReadError("文件为空")
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise ReadError(f"UTF-16 解码失败：{exc.reason}") from exc
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _by_mark(data)
     if b"\x00" in data[:4096]:
         raise ReadError("内容含有空字节（NUL），是二进制文件而不是文本")
     try:
