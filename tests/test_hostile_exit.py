@@ -73,6 +73,12 @@ sleep 60
 """
 
 
+def _terminal_ctrl_c() -> None:
+    """In the child, before exec: Ctrl-C as a terminal delivers it. A shell that starts the test run in the
+    background (``pytest … &``) hands every child SIGINT ignored, and such a child rightly keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
@@ -106,7 +112,8 @@ def test_ctrl_c_while_workers_convert_exits_130_and_leaves_nothing_behind(tmp_pa
     env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "TMPDIR": str(tmp_path / "tmp")}
     # a session of its own: the signal goes to the whole group, as a terminal's Ctrl-C does
     proc = subprocess.Popen([sys.executable, "-m", "fairreview", "scan", str(docs), "--jobs", "2", "--no-cache",
-                             "-q"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                             "-q"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_terminal_ctrl_c)
     try:
         started = _wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 2, 60)
         assert started, "both workers should be converting"
@@ -130,7 +137,7 @@ def test_ctrl_c_in_the_review_screen_keeps_the_answers_and_exits_130(tmp_path: P
     env = {**os.environ, "FAIRREVIEW_REVIEWER": "甲"}
     proc = subprocess.Popen([sys.executable, "-m", "fairreview", "review", "docs", "--no-cache", "-q"], cwd=tmp_path,
                             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_terminal_ctrl_c)
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write(b"c\n")
     proc.stdin.flush()
