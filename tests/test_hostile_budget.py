@@ -22,7 +22,7 @@ from fairreview.batch import Runner, local, runner
 from fairreview.batch.budget import crash_message, deadline, memory_message, timeout_message
 from fairreview.batch.texts import extract_files
 from fairreview.cli import main
-from fairreview.read import Extracted, registry
+from fairreview.read import Extracted, ReadError, registry
 from fairreview.settings import Budget, ConfigError, Overrides, find_config, load_settings
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "formats" / "notice.txt"
@@ -50,6 +50,14 @@ def _hog(data: bytes, name: str) -> Extracted:
     return Extracted(text=str(len(hoard)), format="hog")
 
 
+def _hog_taken_for_damage(data: bytes, name: str) -> Extracted:
+    try:  # as the readers wrap what their library raises: the file's damage, they assume
+        hoard = bytearray(8 * 1024**3)
+    except Exception as exc:
+        raise ReadError(f"工作簿已损坏（{type(exc).__name__}）") from exc
+    return Extracted(text=str(len(hoard)), format="hog")
+
+
 def _slow(data: bytes, name: str) -> Extracted:
     time.sleep(float(data))
     return Extracted(text=FIXTURE.read_text(encoding="utf-8"), format="txt")
@@ -57,7 +65,8 @@ def _slow(data: bytes, name: str) -> Extracted:
 
 @pytest.fixture(autouse=True)
 def hostile_readers(monkeypatch: pytest.MonkeyPatch) -> None:
-    for ext, reader in ((".hang", _hang), (".native", _native_hang), (".hog", _hog), (".slow", _slow)):
+    for ext, reader in ((".hang", _hang), (".native", _native_hang), (".hog", _hog), (".slow", _slow),
+                        (".damp", _hog_taken_for_damage)):
         monkeypatch.setitem(registry.READERS, ext, reader)
 
 
@@ -94,6 +103,14 @@ def test_a_document_over_the_memory_limit_is_an_error_and_the_scan_goes_on(tmp_p
     folder = _folder(tmp_path / "docs", ("big.hog", b"x"))
     docs = _by_name(scan_paths([str(folder)], _settings(timeout=30, memory=512)).documents)
     assert docs["big.hog"].error == memory_message(512)  # type: ignore[attr-defined]
+    assert all(docs[f"good-{i}.txt"].verdict == "expired" for i in range(3))  # type: ignore[attr-defined]
+
+
+def test_a_reader_that_takes_its_memory_error_for_damage_is_reported_over_the_budget(tmp_path: Path) -> None:
+    """The budget, not the file, ended the read: the message says so, whatever the reader wrapped it in."""
+    folder = _folder(tmp_path / "docs", ("sheet.damp", b"x"))
+    docs = _by_name(scan_paths([str(folder)], _settings(timeout=30, memory=512)).documents)
+    assert docs["sheet.damp"].error == memory_message(512)  # type: ignore[attr-defined]
     assert all(docs[f"good-{i}.txt"].verdict == "expired" for i in range(3))  # type: ignore[attr-defined]
 
 

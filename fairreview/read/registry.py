@@ -195,9 +195,15 @@ def _as_plain_text(data: bytes, name: str, ext: str) -> Extracted:
 def extract(data: bytes, name: str, limits: ReadLimits | None = None) -> Extracted:
     """Read one document's bytes within ``limits`` (default: :data:`~.limits.DEFAULT`). Raises ReadError with
     a Chinese reason; the text returned has passed the plausibility gate (``hints["too_short"]`` marks text too
-    short to conclude 保留)."""
+    short to conclude 保留). MemoryError (over the worker's memory budget) is raised as such, also where a
+    reader took it for a damaged file."""
     with using(limits):
-        ex = _extract(data, name)
+        try:
+            ex = _extract(data, name)
+        except ReadError as exc:
+            if isinstance(exc.__cause__, MemoryError):  # readers wrap what their library raises as damage
+                raise exc.__cause__ from None
+            raise
     plausible.check(ex)
     return ex
 
