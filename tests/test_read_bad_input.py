@@ -269,3 +269,71 @@ def test_an_rtf_that_writes_uc_without_its_number_is_read(uc: str) -> None:
     body = "第一条 为规范本县政府采购活动，维护公平竞争的市场秩序，根据有关法律法规，制定本办法。"
     data = f"{{\\rtf1\\ansi{uc}{_rtf_unicode(body)}\\par}}".encode("ascii")
     assert extract(data, "notice.rtf").text == body
+
+
+def test_a_workbook_with_one_value_in_its_last_cell_is_read_not_refused_as_a_bomb() -> None:
+    """xlrd pads every row to the widest one unless told not to: one value moved to IV65536 (row 65,536,
+    column 256) made 16.7 million empty cells, and the cell budget refused an ordinary six-row list."""
+    import struct
+
+    data = bytearray((FORMATS / "policy-list.xls").read_bytes())
+    original = extract(bytes(data), "list.xls").text
+    label = [i for i in range(len(data) - 4) if data[i:i + 4] == b"\xfd\x00\x0a\x00"][-1]  # LABELSST records
+    struct.pack_into("<HH", data, label + 4, 65535, 255)  # the last cell's row and column
+    moved = extract(bytes(data), "list.xls").text
+    last = original.split("\n")[-1].split("\t")[-1]
+    assert moved.split("\n")[-1] == last  # the value, on a line (a row) of its own
+    assert sorted(moved.replace("\n", "\t").split("\t")) == sorted(original.replace("\n", "\t").split("\t"))
+
+
+def _sheet(rows: list[list[object]], far: dict[str, str] | None = None) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    for ref, value in (far or {}).items():
+        ws[ref] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+ROWS: list[list[object]] = [[i, f"第{i}项 首次升规工业企业奖励", "县工业和信息化局"] for i in range(1, 7)]
+
+
+def test_a_spreadsheet_with_one_value_in_its_last_cell_is_read_not_refused_as_a_bomb() -> None:
+    """openpyxl pads rows to the sheet's declared size: one value in XFD1048576 made 17 billion empty cells."""
+    text = extract(_sheet(ROWS, {"XFD1048576": "与省级奖励不重复享受"}), "list.xlsx").text
+    assert text.split("\n")[-1] == "与省级奖励不重复享受"
+    assert text.split("\n")[:-1] == extract(_sheet(ROWS), "list.xlsx").text.split("\n")
+
+
+def test_a_spreadsheet_over_the_cell_budget_is_refused() -> None:
+    from fairreview.read.limits import ReadLimits
+
+    data = _sheet(ROWS * 20)  # 360 cells
+    assert extract(data, "list.xlsx", limits=ReadLimits(max_cells=400)).text
+    with pytest.raises(ReadError, match="单元格过多"):
+        extract(data, "list.xlsx", limits=ReadLimits(max_cells=300))
+
+
+def test_rows_numbered_far_apart_cost_the_cell_budget_too() -> None:
+    """An empty row costs a cell: rows numbered up to 10^9 end at the budget, not after 10^9 empty rows."""
+    from fairreview.read.limits import ReadLimits
+
+    source = _sheet(ROWS)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b'<row r="6"', b'<row r="999999999"').replace(b'r="A6"', b'r="A999999999"')
+                assert b"999999999" in part
+            dst.writestr(info, part)
+    started = time.monotonic()
+    with pytest.raises(ReadError, match="单元格过多"):
+        extract(out.getvalue(), "list.xlsx", limits=ReadLimits(max_cells=10_000))
+    assert time.monotonic() - started < 10

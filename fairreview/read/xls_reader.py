@@ -41,7 +41,7 @@ def read_xls(data: bytes, name: str, fmt: str = "xls") -> Extracted:
     records = workbook_stream(data, fmt) if data.startswith(_OLE_MAGIC) else data
     try:
         # xlrd writes warnings to a log file (stdout by default): keep them out of the scan's output
-        book = xlrd.open_workbook(file_contents=records, on_demand=True, logfile=io.StringIO())
+        book = xlrd.open_workbook(file_contents=records, on_demand=True, ragged_rows=True, logfile=io.StringIO())
     except xlrd.XLRDError as exc:
         msg = str(exc)
         if "encrypt" in msg.lower():

@@ -42,8 +42,9 @@ class SheetText:
             self.lines.append(title)
 
     def count_cells(self, n: int) -> None:
-        """Count a row's cells (before its values are converted)."""
-        self.cell_count += n
+        """Count a row's cells (before its values are converted); an empty row costs one, so that a sheet whose
+        rows are numbered far apart is bounded too."""
+        self.cell_count += max(n, 1)
         if self.cell_count > self.limits.max_cells:
             raise ReadError(f"工作簿单元格过多（超过 {self.limits.max_cells} 个），已跳过")
 
@@ -84,6 +85,9 @@ def read_xlsx(data: bytes, name: str, fmt: str = "xlsx") -> Extracted:
     try:
         for ws in wb.worksheets:
             text.sheet(ws.title)
+            # rows as long as their own last cell, not padded to the sheet's declared width and height: one
+            # value in XFD1048576 would otherwise make 17 billion empty cells of an ordinary list
+            ws.reset_dimensions()
             for row in ws.iter_rows(values_only=True):
                 text.count_cells(len(row))
                 text.add_row(row)
