@@ -11,27 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-try:
-    import resource
-except ImportError:  # pragma: no cover - Windows
-    resource = None  # type: ignore[assignment]
-
-MB = 2**20
-
-
-def _vm_size() -> int | None:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            return next((int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:")), None)
-    except OSError:
-        return None
+from fairreview.batch.budget import MB, resource, vm_size
 
 
 @contextmanager
 def memory_cap(headroom_mb: int) -> Iterator[None]:
     """Allow ``headroom_mb`` MB of address space beyond what the process holds now, then restore the limit.
     A converter started meanwhile inherits the cap (LibreOffice runs within 2 GB)."""
-    size = _vm_size()
+    size = vm_size()
     if resource is None or size is None:
         yield
         return

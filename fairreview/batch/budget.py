@@ -90,7 +90,7 @@ def deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _vm_size() -> int | None:
+def vm_size() -> int | None:
     """This process's address space in bytes (Linux), or None."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -105,7 +105,7 @@ def _vm_size() -> int | None:
 def limit_memory(mb: int | None) -> int | None:
     """Cap this process's address space at ``mb`` MB (at least its present size plus :data:`MIN_HEADROOM_MB`);
     the limit set, or None where the system cannot say how large the process is (the limit is then not set)."""
-    size = _vm_size()
+    size = vm_size()
     if not mb or size is None or resource is None:
         return None
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
